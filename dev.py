@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Set up and run the project on this machine, or run its tests. Needs only Python 3.11+.
+
+python3 dev.py serve            virtual environment, install, migrate, reference and demo
+                                data, demo accounts; then the site at http://127.0.0.1:8000
+python3 dev.py test [ARGS]      the whole test suite (ARGS go to pytest)
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def run(*args, env=None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, env=env)
+
+
+def ensure_environment() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit("Python 3.11 or newer is needed (this is {}.{}).".format(*sys.version_info[:2]))
+    if not PYTHON.exists():
+        print(f"Creating the virtual environment in {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    # Reinstall only when pyproject.toml changed since the last install.
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    stamp = VENV / f".installed-{digest}"
+    if not stamp.exists():
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(PYTHON, "-m", "pip", "install", "--quiet", f"{ROOT}[dev]")
+        for old in VENV.glob(".installed-*"):
+            old.unlink()
+        stamp.touch()
+
+
+def serve(args: list[str]) -> None:
+    env = {**os.environ}
+    env.setdefault("DEBUG", "1")
+    run(PYTHON, "manage.py", "migrate", "--no-input", env=env)
+    run(PYTHON, "manage.py", "seed_demo", "--if-empty", env=env)
+    address = args[0] if args else "127.0.0.1:8000"
+    print(
+        f"\nThe site runs at http://{address}/ — sign in with an account above. Ctrl+C stops it.\n"
+    )
+    os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", address], env)
+
+
+def test(args: list[str]) -> None:
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    command, *args = sys.argv[1:] or ["serve"]
+    if command not in ("serve", "test"):
+        sys.exit(__doc__)
+    ensure_environment()
+    serve(args) if command == "serve" else test(args)
+
+
+if __name__ == "__main__":
+    main()

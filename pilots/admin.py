@@ -1,0 +1,36 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from pilots.models import Enterprise, Pilot
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "credit_code",
+        "county",
+        "township",
+        "park",
+        "industry",
+        "employee_count",
+    ]
+    list_filter = ["county", "industry__is_core", "industry", "ownership", "is_leading"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["county", "township", "park", "industry"]
+    autocomplete_fields = ["county", "township"]
+
+
+@admin.register(Pilot)
+class PilotAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise", "plan_year", "tier", "status", "registered_by", "registered_at"]
+    list_filter = ["plan_year", "tier", "status"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise", "plan_year", "registered_by"]
+    autocomplete_fields = ["enterprise"]
+    readonly_fields = ["registered_by", "registered_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.registered_by = request.user
+        super().save_model(request, obj, form, change)

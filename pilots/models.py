@@ -1,0 +1,213 @@
+"""Enterprises and their pilots."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reform.creditcode import CreditCodeError, normalise_credit_code, validate_credit_code
+from reform.models import Industry, Park, PlanYear, Region
+
+
+class Enterprise(models.Model):
+    class Ownership(models.TextChoices):
+        STATE_OWNED = "state_owned", _("state-owned")
+        STATE_CONTROLLED = "state_controlled", _("state-controlled")
+        PRIVATE = "private", _("private")
+        FOREIGN = "foreign", _("foreign-invested")
+        MIXED = "mixed", _("mixed ownership")
+        COLLECTIVE = "collective", _("collective")
+        OTHER = "other", _("other")
+
+    STATE_OWNERSHIPS = (Ownership.STATE_OWNED, Ownership.STATE_CONTROLLED)
+
+    class ChainPosition(models.TextChoices):
+        UPSTREAM = "upstream", _("upstream")
+        DOWNSTREAM = "downstream", _("downstream")
+
+    # The work plan's main entry point: enterprises with this many employees or more.
+    LARGE_EMPLOYEE_COUNT = 100
+
+    name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    county = models.ForeignKey(
+        Region,
+        verbose_name=_("county-level unit"),
+        on_delete=models.PROTECT,
+        related_name="county_enterprises",
+        limit_choices_to={"level": Region.Level.COUNTY},
+    )
+    township = models.ForeignKey(
+        Region,
+        verbose_name=_("township or street"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="township_enterprises",
+        limit_choices_to={"level": Region.Level.TOWNSHIP},
+    )
+    park = models.ForeignKey(
+        Park,
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
+    employee_count = models.PositiveIntegerField(_("employees"), default=0)
+    is_leading = models.BooleanField(_("leading enterprise"), default=False)
+    chain_position = models.CharField(
+        _("chain position"), max_length=12, choices=ChainPosition.choices, blank=True
+    )
+    is_industry_education = models.BooleanField(
+        _("industry-education integration enterprise"), default=False
+    )
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking: a save based on an older version is refused (see services).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        indexes = [
+            models.Index(fields=["county", "township"], name="enterprise_region_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                name="enterprise_credit_code_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Storage form only (upper case, no spaces); validation stays in clean().
+        self.credit_code = normalise_credit_code(self.credit_code)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:enterprise_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.credit_code:
+            try:
+                self.credit_code = validate_credit_code(self.credit_code)
+            except CreditCodeError as error:
+                errors["credit_code"] = str(error)
+        if self.county_id and self.county.level != Region.Level.COUNTY:
+            errors["county"] = _("Choose a county-level unit.")
+        if self.township_id and self.county_id and self.township.parent_id != self.county_id:
+            errors["township"] = _("%(township)s does not lie in %(county)s.") % {
+                "township": self.township.name,
+                "county": self.county.name,
+            }
+        if self.park_id and self.county_id and self.park.county_id != self.county_id:
+            errors["park"] = _("The park %(park)s does not lie in %(county)s.") % {
+                "park": self.park.name,
+                "county": self.county.name,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_state_owned(self) -> bool:
+        return self.ownership in self.STATE_OWNERSHIPS
+
+    @property
+    def is_large(self) -> bool:
+        return self.employee_count >= self.LARGE_EMPLOYEE_COUNT
+
+
+class Pilot(models.Model):
+    """An enterprise's pilot in one plan year, at one tier."""
+
+    class Tier(models.TextChoices):
+        CITY = "city", _("city tier")
+        COUNTY = "county", _("county tier")
+        TOWNSHIP = "township", _("township tier")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        CONFIRMED = "confirmed", _("confirmed")
+        DEMONSTRATION = "demonstration", _("demonstration unit")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # Statuses that count toward a quota; proposed ones are the pipeline.
+    COUNTED_STATUSES = (Status.CONFIRMED, Status.DEMONSTRATION)
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="pilots"
+    )
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.PROTECT, related_name="pilots"
+    )
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.PROPOSED
+    )
+    own_plan = models.TextField(_("own plan (one enterprise, one policy)"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_pilots",
+    )
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-plan_year__year", "enterprise__name"]
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "plan_year"],
+                name="one_pilot_per_enterprise_and_year",
+                violation_error_message=_("This enterprise already has a pilot in this plan year."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan_year", "tier", "status"], name="pilot_year_tier_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.plan_year} · {self.get_tier_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:pilot_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if (
+            self.tier == self.Tier.TOWNSHIP
+            and self.enterprise_id
+            and not self.enterprise.township_id
+        ):
+            raise ValidationError(
+                {"tier": _("A township-tier pilot needs an enterprise with a township.")}
+            )
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in self.COUNTED_STATUSES

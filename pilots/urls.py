@@ -1,0 +1,12 @@
+from django.urls import path
+
+from pilots import views
+
+app_name = "pilots"
+
+urlpatterns = [
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("", views.pilot_list, name="pilot_list"),
+    path("<int:pk>/", views.pilot_detail, name="pilot_detail"),
+]

@@ -1,0 +1,117 @@
+"""Loading the real reference data in fixtures/: regions, parks, industries. Idempotent."""
+
+import csv
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from reform.models import Industry, Park, Region
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+def read_fixture(name: str) -> list[dict[str, str]]:
+    with open(FIXTURES / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def region_kind(code: str, name: str, level: str) -> str:
+    """The kind of a region from its NBS statistical code (and, for counties, its name)."""
+    if level == Region.Level.CITY:
+        return Region.Kind.CITY
+    if level == Region.Level.PROVINCE:
+        return Region.Kind.PROVINCE
+    if level == Region.Level.COUNTY:
+        # Digits 5–6 from 71 up are functional zones (开发区) in the statistics codes.
+        if int(code[4:6]) >= 71:
+            return Region.Kind.FUNCTIONAL_ZONE
+        if name.endswith("县"):
+            return Region.Kind.COUNTY
+        if name.endswith("市"):
+            return Region.Kind.COUNTY_CITY
+        return Region.Kind.DISTRICT
+    # Township level: digits 7–9 — 001–099 street, 100–199 town, 200–399 township,
+    # 400–599 units that are not administrative divisions (farms, salt works, zones).
+    number = int(code[6:9])
+    if number < 100:
+        return Region.Kind.STREET
+    if number < 200:
+        return Region.Kind.TOWN
+    if number < 400:
+        return Region.Kind.TOWNSHIP
+    return Region.Kind.OTHER
+
+
+@transaction.atomic
+def load_regions(rows: list[dict[str, str]] | None = None) -> int:
+    """Create or update the regions; returns how many were created or changed."""
+    rows = rows if rows is not None else read_fixture("lianyungang_divisions.csv")
+    existing = {region.code: region for region in Region.objects.all()}
+    changed = 0
+    for row in rows:  # parents come before their children in the file
+        parent = existing.get(row["parent_code"]) if row["parent_code"] else None
+        values = {
+            "name": row["name"],
+            "level": row["level"],
+            "kind": region_kind(row["code"], row["name"], row["level"]),
+            "parent": parent,
+        }
+        region = existing.get(row["code"])
+        if region is None:
+            region = Region.objects.create(code=row["code"], **values)
+            existing[region.code] = region
+            changed += 1
+        elif any(getattr(region, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(region, key, value)
+            region.save()
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def load_parks(rows: list[dict[str, str]] | None = None) -> int:
+    rows = rows if rows is not None else read_fixture("lianyungang_parks.csv")
+    counties = {r.name: r for r in Region.objects.filter(level=Region.Level.COUNTY)}
+    changed = 0
+    for row in rows:
+        _park, created = Park.objects.update_or_create(
+            name=row["name"],
+            defaults={
+                "level": row["level"],
+                "kind": row["kind"],
+                "county": counties.get(row["county_name"]) if row["county_name"] else None,
+                "source": row["source"],
+                "is_demo": False,
+            },
+        )
+        changed += created
+    return changed
+
+
+@transaction.atomic
+def load_industries(rows: list[dict[str, str]] | None = None) -> int:
+    rows = rows if rows is not None else read_fixture("industries.csv")
+    changed = 0
+    for row in rows:
+        _industry, created = Industry.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "sector": row["sector"],
+                "is_core": row["is_core"] == "1",
+                "order": int(row["order"]),
+            },
+        )
+        changed += created
+    return changed
+
+
+def load_core_reference() -> dict[str, int]:
+    return {
+        "regions": load_regions(),
+        "parks": load_parks(),
+        "industries": load_industries(),
+    }

@@ -1,0 +1,114 @@
+"""Who may see and change what: decided here, applied by every selector, view and export.
+
+A scope is the part of the region tree a user works in. Querysets are narrowed by naming the
+fields that place a record in a county-level unit and a township; views ask `can_write` and
+`allows` before they change anything. Anything outside a scope answers 404 (see
+`get_object_in_scope`), never someone else's data.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from reform.models import Region, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    county_id: int | None = None  # None: every county-level unit
+    township_id: int | None = None  # None: every township of the county
+    can_write: bool = False
+    is_admin: bool = False
+
+    @property
+    def is_everywhere(self) -> bool:
+        return self.county_id is None and self.township_id is None
+
+    @property
+    def region_id(self) -> int | None:
+        return self.township_id or self.county_id
+
+    def q(self, *, county: str, township: str | None = None) -> Q:
+        """A filter keeping the records placed inside this scope.
+
+        `county` and `township` are the lookups to the record's county-level unit and township,
+        for example county="enterprise__county", township="enterprise__township".
+        """
+        if self.township_id is not None:
+            if township is None:
+                return Q(pk__in=[])
+            return Q(**{f"{township}_id": self.township_id})
+        if self.county_id is not None:
+            return Q(**{f"{county}_id": self.county_id})
+        return Q()
+
+    def filter(self, queryset: QuerySet, *, county: str, township: str | None = None) -> QuerySet:
+        if self.is_everywhere:
+            return queryset
+        return queryset.filter(self.q(county=county, township=township))
+
+    def allows(self, *, county_id: int | None, township_id: int | None = None) -> bool:
+        """Whether a record placed in this county (and township) lies inside the scope."""
+        if self.township_id is not None:
+            return township_id == self.township_id
+        if self.county_id is not None:
+            return county_id == self.county_id
+        return True
+
+    def allows_write(self, *, county_id: int | None, township_id: int | None = None) -> bool:
+        return self.can_write and self.allows(county_id=county_id, township_id=township_id)
+
+    def regions(self, level: str) -> QuerySet:
+        """The regions of a level a user may choose (county or township)."""
+        regions = Region.objects.filter(level=level)
+        if self.township_id is not None:
+            if level == Region.Level.TOWNSHIP:
+                return regions.filter(pk=self.township_id)
+            return regions.filter(children=self.township_id)
+        if self.county_id is not None:
+            if level == Region.Level.TOWNSHIP:
+                return regions.filter(parent_id=self.county_id)
+            return regions.filter(pk=self.county_id)
+        return regions
+
+
+NO_SCOPE = Scope(role="anonymous", county_id=-1, township_id=-1)
+
+
+def scope_for(user) -> Scope:
+    """The scope of a user; anonymous and inactive users see nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    if user.is_superuser or user.role == User.Role.ADMIN:
+        return Scope(role=User.Role.ADMIN, can_write=True, is_admin=True)
+    if user.role == User.Role.CITY_STAFF:
+        return Scope(role=user.role, can_write=True)
+    if user.role == User.Role.LEADER:
+        return Scope(role=user.role, can_write=False)
+    if user.role == User.Role.COUNTY and user.region_id:
+        return Scope(role=user.role, county_id=user.region_id, can_write=True)
+    if user.role == User.Role.TOWNSHIP and user.region_id:
+        region = user.region
+        return Scope(
+            role=user.role, county_id=region.parent_id, township_id=region.pk, can_write=True
+        )
+    return NO_SCOPE
+
+
+def get_object_in_scope(
+    queryset: QuerySet, scope: Scope, *, county: str, township: str | None, **lookup
+) -> Model:
+    """The record, or 404 when it does not exist or lies outside the scope."""
+    obj = scope.filter(queryset, county=county, township=township).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def require_write(scope: Scope) -> None:
+    """Leaders (and anyone without write rights) get 403 on changes."""
+    if not scope.can_write:
+        raise PermissionDenied

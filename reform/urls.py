@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from reform import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("pilots/", include("pilots.urls")),
+    path("clusters/", include("clusters.urls")),
+    path("admin/", admin.site.urls),
+]
