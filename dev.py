@@ -59,10 +59,11 @@ def test(args: list[str]) -> None:
 
 def main() -> None:
     command, *args = sys.argv[1:] or ["serve"]
-    if command not in ("serve", "test"):
+    commands = {"serve": serve, "test": test, "setup": lambda args: None}
+    if command not in commands:
         sys.exit(__doc__)
     ensure_environment()
-    serve(args) if command == "serve" else test(args)
+    commands[command](args)
 
 
 if __name__ == "__main__":
