@@ -4,6 +4,7 @@ Everything made here is demo data. Parks that no source confirms are created wit
 and say so on the pages. The same seed gives the same data.
 """
 
+import heapq
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -259,10 +260,15 @@ class PilotPlanner:
         self.all = enterprises
 
     def take(self, pool: list[Enterprise], count: int, *, prefer_large: bool = False):
+        if prefer_large:
+            pool = heapq.nsmallest(
+                count * 3 + len(self.used),
+                pool,
+                key=lambda e: (-e.is_leading, -e.employee_count, e.pk),
+            )
         candidates = [e for e in pool if e.pk not in self.used]
         if prefer_large:
-            candidates.sort(key=lambda e: (-e.is_leading, -e.employee_count))
-            candidates = candidates[: max(count * 3, count)]
+            candidates = candidates[: count * 3]
         chosen = self.rng.sample(candidates, min(count, len(candidates)))
         self.used.update(e.pk for e in chosen)
         return chosen
@@ -308,8 +314,9 @@ def plan_pilots(rng, enterprises, plan_year, *, scale: float, townships, registe
     for county_id, pool in planner.by_county.items():
         code = next(e.county.code for e in pool[:1])
         counted, in_zone, proposed = COUNTY_PROFILE.get(code, (rng.randint(8, 17), 6, 2))
-        zone_pool = [e for e in planner.by_county_zone[county_id]]
-        outside = [e for e in pool if e not in set(zone_pool)]
+        zone_pool = planner.by_county_zone[county_id]
+        zone_ids = {e.pk for e in zone_pool}
+        outside = [e for e in pool if e.pk not in zone_ids]
         add(
             planner.take(zone_pool, scaled(in_zone)), Pilot.Tier.COUNTY, lambda: counted_status(rng)
         )

@@ -14,7 +14,7 @@ def test_check_deploy_passes_with_production_values():
         "ALLOWED_HOSTS": "pilots.example.org",
     }
     env["DJANGO_SETTINGS_MODULE"] = "reform.settings"
-    for name in ("WHITENOISE_USE_FINDERS", "SECURE_SSL_REDIRECT"):  # set for the test run
+    for name in ("WHITENOISE_USE_FINDERS", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
