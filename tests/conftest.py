@@ -31,13 +31,3 @@ def users(reference):
         "township": make_user("township", role="township", region="320722001"),
         "leader": make_user("leader", role="leader"),
     }
-
-
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    """Tests serve static files from the finders (no collectstatic, no manifest) over HTTP."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.SECURE_SSL_REDIRECT = False

@@ -15,8 +15,7 @@ class _Rollback(Exception):
 
 
 def _client(users: dict, role: str) -> Client:
-    # Production runs behind an HTTPS proxy (SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER).
-    client = Client(headers={"x-forwarded-proto": "https"})
+    client = Client()
     if role != "anonymous":
         client.force_login(users[role])
     return client
