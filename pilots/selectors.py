@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext, pgettext
 
 from pilots.models import Enterprise, Pilot
 from reform.models import Industry, Park, PlanYear, Region, User
@@ -108,11 +109,12 @@ class HistoryEntry:
 
     @property
     def kind_label(self) -> str:
-        from django.utils.translation import gettext
-
-        return {"+": gettext("created"), "~": gettext("changed"), "-": gettext("deleted")}.get(
-            self.kind, self.kind
-        )
+        labels = {
+            "+": pgettext("history entry", "created"),
+            "~": pgettext("history entry", "changed"),
+            "-": pgettext("history entry", "deleted"),
+        }
+        return labels.get(self.kind, self.kind)
 
 
 def _display(model: type[Model], field_name: str, value, names: dict) -> str:
@@ -124,8 +126,6 @@ def _display(model: type[Model], field_name: str, value, names: dict) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        from django.utils.translation import gettext
-
         return gettext("yes") if value else gettext("no")
     return str(value)
 
