@@ -14,7 +14,8 @@ from reform.scopes import Scope
 from reform.selectors import plan_year_current
 from reform.text import normalise_text
 
-YES_NO = [("", _("any")), ("true", _("yes")), ("false", _("no"))]
+ANY = _("any")
+YES_NO = [("", ANY), ("true", _("yes")), ("false", _("no"))]
 
 
 def cluster_model():
@@ -32,16 +33,25 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     county = django_filters.ModelChoiceFilter(
-        label=_("county-level unit"), queryset=Region.objects.none(), method="filter_enterprise"
+        label=_("county-level unit"),
+        queryset=Region.objects.none(),
+        method="filter_enterprise",
+        empty_label=ANY,
     )
     township = django_filters.ModelChoiceFilter(
-        label=_("township or street"), queryset=Region.objects.none(), method="filter_enterprise"
+        label=_("township or street"),
+        queryset=Region.objects.none(),
+        method="filter_enterprise",
+        empty_label=ANY,
     )
     park = django_filters.ModelChoiceFilter(
-        label=_("park"), queryset=Region.objects.none(), method="filter_enterprise"
+        label=_("park"), queryset=Region.objects.none(), method="filter_enterprise", empty_label=ANY
     )
     industry = django_filters.ModelChoiceFilter(
-        label=_("industry"), queryset=Industry.objects.all(), method="filter_enterprise"
+        label=_("industry"),
+        queryset=Industry.objects.all(),
+        method="filter_enterprise",
+        empty_label=ANY,
     )
     core = django_filters.TypedChoiceFilter(
         label=_("core industry"),
@@ -50,13 +60,16 @@ class ScopedFilterSet(django_filters.FilterSet):
         method="filter_core",
     )
     sector = django_filters.ChoiceFilter(
-        label=_("sector"), choices=Industry.Sector.choices, method="filter_sector"
+        label=_("sector"), choices=Industry.Sector.choices, method="filter_sector", empty_label=ANY
     )
     ownership = django_filters.ChoiceFilter(
-        label=_("ownership"), choices=Enterprise.Ownership.choices, method="filter_enterprise"
+        label=_("ownership"),
+        choices=Enterprise.Ownership.choices,
+        method="filter_enterprise",
+        empty_label=ANY,
     )
     cluster = django_filters.ChoiceFilter(
-        label=_("industry cluster"), choices=[], method="filter_cluster"
+        label=_("industry cluster"), choices=[], method="filter_cluster", empty_label=ANY
     )
     large = django_filters.TypedChoiceFilter(
         label=_("100+ employees"),
@@ -140,8 +153,10 @@ class PilotFilterSet(ScopedFilterSet):
         to_field_name="year",
         empty_label=_("all years"),
     )
-    tier = django_filters.ChoiceFilter(label=_("tier"), choices=Pilot.Tier.choices)
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Pilot.Status.choices)
+    tier = django_filters.ChoiceFilter(label=_("tier"), choices=Pilot.Tier.choices, empty_label=ANY)
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=Pilot.Status.choices, empty_label=ANY
+    )
 
     class Meta:
         model = Pilot

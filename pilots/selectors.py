@@ -130,6 +130,12 @@ def _display(model: type[Model], field_name: str, value, names: dict) -> str:
     return str(value)
 
 
+def _label(obj: Model) -> str:
+    if isinstance(obj, User):
+        return obj.get_full_name() or obj.username
+    return str(obj)
+
+
 def _fk_names(records: list, field_names: list[str]) -> dict:
     """(field, id) → display name, one query per related model that occurs."""
     wanted: dict[type[Model], set] = {}
@@ -139,7 +145,7 @@ def _fk_names(records: list, field_names: list[str]) -> dict:
             if value is not None and name in _HISTORY_FK_MODELS:
                 wanted.setdefault(_HISTORY_FK_MODELS[name], set()).add(value)
     by_model = {
-        model: {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)}
+        model: {obj.pk: _label(obj) for obj in model.objects.filter(pk__in=ids)}
         for model, ids in wanted.items()
     }
     names = {}

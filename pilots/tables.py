@@ -23,7 +23,7 @@ def _contact(record: Enterprise) -> str:
 class EnterpriseTable(tables.Table):
     name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
     credit_code = tables.Column(verbose_name=_("credit code"), attrs={"td": {"class": "code"}})
-    county = tables.Column(order_by=("county__code",))
+    county = tables.Column(order_by=("county__code",), attrs=NOWRAP)
     township = tables.Column(order_by=("township__code",), default="—")
     park = tables.Column(default="—", attrs=OPTIONAL)
     industry = tables.Column(order_by=("industry__order",), attrs=OPTIONAL)
@@ -63,6 +63,7 @@ class PilotTable(tables.Table):
         verbose_name=_("county-level unit"),
         accessor="enterprise__county",
         order_by=("enterprise__county__code",),
+        attrs=NOWRAP,
     )
     township = tables.Column(
         verbose_name=_("township or street"),

@@ -266,3 +266,21 @@ def test_region_choices_narrow_to_the_county_and_the_scope(as_user):
     assert guannan == {"townships": [], "parks": []}
     mine = as_user("township").get(url, {"county": region("320722").pk}).json()
     assert [t["name"] for t in mine["townships"]] == [region("320722001").name]
+
+
+def test_an_admin_edit_is_recorded_and_refuses_a_form_opened_before_it(as_user, users):
+    enterprise = make_enterprise(county="320722", township="320722001", name="管理员前名有限公司")
+    data = enterprise_post(credit_code=enterprise.credit_code, name="管理员改名有限公司")
+    response = as_user("admin").post(
+        reverse("admin:pilots_enterprise_change", args=[enterprise.pk]), data
+    )
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert (enterprise.name, enterprise.version) == ("管理员改名有限公司", 2)
+    latest = enterprise.history.order_by("-history_id").first()
+    assert latest.history_user == users["admin"]
+
+    stale = enterprise_post(credit_code=enterprise.credit_code, name="县里改名有限公司", version=1)
+    as_user("county").post(reverse("pilots:enterprise_edit", args=[enterprise.pk]), stale)
+    enterprise.refresh_from_db()
+    assert enterprise.name == "管理员改名有限公司"
