@@ -44,7 +44,12 @@ def enterprise_by_credit_code(code: str, *, exclude_pk: int | None = None) -> En
     return queryset.first()
 
 
+# Keys are cut to this length for the substring look-up: at most a few hundred parameters.
+SUBSTRING_KEY_LIMIT = 32
+
+
 def _substrings(key: str) -> list[str]:
+    key = key[:SUBSTRING_KEY_LIMIT]
     return [
         key[start:end]
         for start in range(len(key))

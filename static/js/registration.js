@@ -114,11 +114,24 @@
     }).catch(() => {});
   }
 
+  // Once the user types again, the server's message about the old value is out of date.
+  function dropServerErrors(input) {
+    const field = input.closest(".field");
+    if (!field) return;
+    field.classList.remove("has-error");
+    field.querySelectorAll(".errorlist").forEach((list) => list.remove());
+  }
+
   const code = document.querySelector('input[name="credit_code"][data-check-url]');
   if (code) {
     const run = debounce(() => checkCode(code), 300);
-    code.addEventListener("input", run);
-    if (code.value) checkCode(code);
+    code.addEventListener("input", () => {
+      dropServerErrors(code);
+      run();
+    });
+    // After a submit the server has already said what is wrong; do not say it twice.
+    const hasServerError = code.closest(".field")?.classList.contains("has-error");
+    if (code.value && !hasServerError) checkCode(code);
   }
   const name = document.querySelector('input[name="name"][data-check-url]');
   if (name) {
