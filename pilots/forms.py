@@ -73,6 +73,7 @@ class EnterpriseForm(VersionedForm):
             fields["township"].initial = scope.township_id
             fields["township"].required = True
             fields["township"].empty_label = None
+        self._narrow_to_county(self._chosen_county_id())
         # The JS narrows townships and parks to the chosen county through this endpoint.
         choices_url = reverse("pilots:region_choices")
         fields["county"].widget.attrs.update({"data-choices-url": choices_url})
@@ -83,6 +84,26 @@ class EnterpriseForm(VersionedForm):
             fields[name].widget.attrs.update(
                 {"data-check-url": check_url, "data-exclude": self.instance.pk or ""}
             )
+
+    def _chosen_county_id(self) -> int | None:
+        """The county the form starts from: submitted, the record's, or the scope's."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("county"), "")
+            return int(value) if str(value).isdigit() else None
+        return self.instance.county_id or self.scope.county_id
+
+    def _narrow_to_county(self, county_id: int | None) -> None:
+        """Townships and parks inside the chosen county, so that no-JS users see the right ones.
+
+        Without a county yet, no townships or parks: the choice comes after the county.
+        """
+        township, park = self.fields["township"], self.fields["park"]
+        if county_id is None:
+            township.queryset = township.queryset.none()
+            park.queryset = park.queryset.none()
+            return
+        township.queryset = township.queryset.filter(parent_id=county_id)
+        park.queryset = park.queryset.filter(county_id=county_id)
 
     def clean_credit_code(self) -> str:
         try:

@@ -111,14 +111,21 @@ def _export(request, *, kind: str, fmt: str):
         raise Http404
     scope = scope_for(request.user)
     if kind == "enterprises":
-        filterset = EnterpriseFilterSet(
-            request.GET, queryset=selectors.enterprise_list(scope=scope), scope=scope
+        queryset, filterset_class, table_class = (
+            selectors.enterprise_list(scope=scope),
+            EnterpriseFilterSet,
+            EnterpriseTable,
         )
     else:
-        filterset = PilotFilterSet(
-            request.GET, queryset=selectors.pilot_list(scope=scope), scope=scope
+        queryset, filterset_class, table_class = (
+            selectors.pilot_list(scope=scope),
+            PilotFilterSet,
+            PilotTable,
         )
-    return exports.export_response(filterset.qs, kind=kind, fmt=fmt)
+    # The same filters as the page, and the page's sort order, through the same classes.
+    filterset = filterset_class(request.GET, queryset=queryset, scope=scope)
+    table = table_class(filterset.qs, order_by=request.GET.get("sort"))
+    return exports.export_response(table.data.data, kind=kind, fmt=fmt)
 
 
 @login_required
@@ -353,6 +360,9 @@ def pilot_status(request, pk: int):
     form = PilotStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
+        return redirect(pilot)
+    if form.cleaned_data["status"] == pilot.status:
+        messages.info(request, _("The status was not changed."))
         return redirect(pilot)
     try:
         services.pilot_set_status(

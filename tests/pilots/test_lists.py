@@ -196,3 +196,10 @@ def test_bulk_updates_through_the_history_helper_are_recorded(users, plan_year):
     for pilot in pilots:
         latest = pilot.history.order_by("-history_id").first()
         assert (latest.status, latest.history_user) == ("confirmed", users["admin"])
+
+
+def test_the_export_keeps_the_pages_sort_order(as_user, spread):
+    url = reverse("pilots:pilot_export", args=["csv"])
+    text = b"".join(as_user("city").get(url, {"sort": "-enterprise"})).decode("utf-8-sig")
+    names = [row[3] for row in list(csv.reader(io.StringIO(text)))[1:]]
+    assert names == sorted(names, reverse=True) and len(names) == 3
