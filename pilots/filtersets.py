@@ -6,6 +6,7 @@ bookmarked and shared.
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from pilots.models import Enterprise, Pilot
@@ -166,13 +167,13 @@ class PilotFilterSet(ScopedFilterSet):
         # No plan year in the URL: the current one. An empty one (chosen "all years"): all.
         if data is None or "plan_year" not in data:
             current = plan_year_current()
-            data = data.copy() if data is not None else _empty_querydict()
+            data = data.copy() if data is not None else QueryDict(mutable=True)
             if current is not None:
                 data["plan_year"] = str(current.year)
         super().__init__(data, *args, **kwargs)
-
-
-def _empty_querydict():
-    from django.http import QueryDict
-
-    return QueryDict(mutable=True)
+        # The pilot's own filters first, right after the search.
+        first = ["q", "plan_year", "tier", "status"]
+        self.filters = {
+            name: self.filters[name]
+            for name in first + [name for name in self.filters if name not in first]
+        }
