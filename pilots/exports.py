@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,8 @@ def csv_lines(records: Iterable, columns: list[Column]) -> Iterator[str]:
 def export_response(records: Iterable, *, kind: str, fmt: str) -> HttpResponse:
     """The download of a list; kind is "enterprises" or "pilots", fmt "xlsx" or "csv"."""
     columns = ENTERPRISE_COLUMNS if kind == "enterprises" else PILOT_COLUMNS
+    if isinstance(records, QuerySet):
+        records = records.iterator(chunk_size=2000)  # a large list never sits in memory twice
     if fmt == "csv":
         response = StreamingHttpResponse(
             csv_lines(records, columns), content_type="text/csv; charset=utf-8"
