@@ -4,8 +4,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from pilots.models import Enterprise, Pilot
 
 
+class VersionedAdmin(SimpleHistoryAdmin):
+    """An admin save moves the record to a new version, so a form opened before it is refused."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            current = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True)
+            obj.version = current.get() + 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(VersionedAdmin):
     list_display = [
         "name",
         "credit_code",
@@ -22,7 +32,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Pilot)
-class PilotAdmin(SimpleHistoryAdmin):
+class PilotAdmin(VersionedAdmin):
     list_display = ["enterprise", "plan_year", "tier", "status", "registered_by", "registered_at"]
     list_filter = ["plan_year", "tier", "status"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]

@@ -1,12 +1,21 @@
 """Reads of enterprises and pilots, always narrowed to a scope."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext, pgettext
 
 from pilots.models import Enterprise, Pilot
+from reform.models import Industry, Park, PlanYear, Region, User
 from reform.scopes import Scope
+from reform.text import name_key, normalise_text
 
 ENTERPRISE_PLACE = {"county": "county", "township": "township"}
 PILOT_PLACE = {"county": "enterprise__county", "township": "enterprise__township"}
+
+# Shorter keys ("科技", "有限公司") are in too many names to say anything.
+SIMILAR_MIN_KEY = 4
+SIMILAR_LIMIT = 5
 
 
 def enterprise_list(*, scope: Scope) -> QuerySet[Enterprise]:
@@ -25,3 +34,172 @@ def pilot_list(*, scope: Scope) -> QuerySet[Pilot]:
         "registered_by",
     )
     return scope.filter(queryset, **PILOT_PLACE)
+
+
+def enterprise_by_credit_code(code: str, *, exclude_pk: int | None = None) -> Enterprise | None:
+    """The enterprise registered with this code anywhere (the caller decides what to show)."""
+    queryset = Enterprise.objects.select_related("county", "township").filter(credit_code=code)
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.first()
+
+
+# Keys are cut to this length for the substring look-up: at most a few hundred parameters.
+SUBSTRING_KEY_LIMIT = 32
+
+
+def _substrings(key: str) -> list[str]:
+    key = key[:SUBSTRING_KEY_LIMIT]
+    return [
+        key[start:end]
+        for start in range(len(key))
+        for end in range(start + SIMILAR_MIN_KEY, len(key) + 1)
+    ]
+
+
+def enterprises_with_similar_names(name: str, *, exclude_pk: int | None = None) -> list[Enterprise]:
+    """Enterprises whose name key equals this one's, or contains it, or lies inside it.
+
+    The database narrows the candidates (indexed name look-ups), Python compares the keys.
+    """
+    key = name_key(name)
+    if len(key) < SIMILAR_MIN_KEY:
+        return []
+    text = normalise_text(name)
+    candidates = Enterprise.objects.filter(
+        Q(name__icontains=text)
+        | Q(name__istartswith=text[:SIMILAR_MIN_KEY])
+        | Q(name__in=_substrings(key))
+    ).select_related("county")
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    similar = []
+    for enterprise in candidates[:200]:
+        other = name_key(enterprise.name)
+        if len(other) >= SIMILAR_MIN_KEY and (other == key or other in key or key in other):
+            similar.append(enterprise)
+        if len(similar) == SIMILAR_LIMIT:
+            break
+    return similar
+
+
+# History ------------------------------------------------------------------------------------
+
+# Foreign keys shown by name rather than by id in a change list.
+_HISTORY_FK_MODELS = {
+    "county": Region,
+    "township": Region,
+    "park": Park,
+    "industry": Industry,
+    "plan_year": PlanYear,
+    "enterprise": Enterprise,
+    "registered_by": User,
+}
+_HISTORY_SKIPPED = {"version", "created_at", "registered_at"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    kind: str  # +, ~, -
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        labels = {
+            "+": pgettext("history entry", "created"),
+            "~": pgettext("history entry", "changed"),
+            "-": pgettext("history entry", "deleted"),
+        }
+        return labels.get(self.kind, self.kind)
+
+
+def _display(model: type[Model], field_name: str, value, names: dict) -> str:
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(field_name)
+    if field_name in _HISTORY_FK_MODELS:
+        return names.get((field_name, value), str(value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def _label(obj: Model) -> str:
+    if isinstance(obj, User):
+        return obj.get_full_name() or obj.username
+    return str(obj)
+
+
+def _fk_names(records: list, field_names: list[str]) -> dict:
+    """(field, id) → display name, one query per related model that occurs."""
+    wanted: dict[type[Model], set] = {}
+    for record in records:
+        for name in field_names:
+            value = getattr(record, f"{name}_id", None)
+            if value is not None and name in _HISTORY_FK_MODELS:
+                wanted.setdefault(_HISTORY_FK_MODELS[name], set()).add(value)
+    by_model = {
+        model: {obj.pk: _label(obj) for obj in model.objects.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+    }
+    names = {}
+    for name, model in _HISTORY_FK_MODELS.items():
+        for pk, label in by_model.get(model, {}).items():
+            names[(name, pk)] = label
+    return names
+
+
+def record_history(record: Model, *, limit: int | None = None) -> list[HistoryEntry]:
+    """Who changed what and when, newest first, each change as field: old → new."""
+    model = type(record)
+    history = record.history.select_related("history_user").order_by("-history_date")
+    # One more than shown, so that the oldest shown entry can still be compared.
+    records = list(history[: limit + 1] if limit else history)
+    tracked = [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name not in _HISTORY_SKIPPED
+        and f.name in {h.name for h in model.history.model._meta.fields}
+        and f.name != "id"
+    ]
+    names = _fk_names(records, tracked)
+    entries = []
+    for index, current in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        for name in tracked:
+            attname = model._meta.get_field(name).attname
+            new = getattr(current, attname)
+            old = getattr(previous, attname) if previous else None
+            if previous is None and new in (None, "", False, 0):
+                continue
+            if previous is not None and old == new:
+                continue
+            changes.append(
+                Change(
+                    field=str(model._meta.get_field(name).verbose_name),
+                    old=_display(model, name, old, names) if previous else "",
+                    new=_display(model, name, new, names),
+                )
+            )
+        user = current.history_user
+        entries.append(
+            HistoryEntry(
+                when=current.history_date,
+                who=(user.get_full_name() or user.username) if user else "—",
+                kind=current.history_type,
+                changes=changes,
+            )
+        )
+    return entries[:limit] if limit else entries

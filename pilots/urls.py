@@ -5,8 +5,19 @@ from pilots import views
 app_name = "pilots"
 
 urlpatterns = [
-    path("enterprises/", views.enterprise_list, name="enterprise_list"),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("", views.pilot_list, name="pilot_list"),
+    path("export.<str:fmt>", views.pilot_export, name="pilot_export"),
     path("<int:pk>/", views.pilot_detail, name="pilot_detail"),
+    path("<int:pk>/edit/", views.pilot_edit, name="pilot_edit"),
+    path("<int:pk>/status/", views.pilot_status, name="pilot_status"),
+    path("<int:pk>/history/", views.pilot_history, name="pilot_history"),
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/export.<str:fmt>", views.enterprise_export, name="enterprise_export"),
+    path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
+    path("enterprises/check/", views.enterprise_check, name="enterprise_check"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("enterprises/<int:pk>/history/", views.enterprise_history, name="enterprise_history"),
+    path("enterprises/<int:enterprise_pk>/pilots/new/", views.pilot_create, name="pilot_create"),
+    path("regions/choices/", views.region_choices, name="region_choices"),
 ]

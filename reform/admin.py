@@ -65,7 +65,9 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Role and scope"), {"fields": ("role", "region", "phone")}),
     )
+    # The administrator gives every new user a role and, for county and township officials,
+    # their region; User.clean() refuses a role without the region it needs.
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Role and scope"), {"fields": ("role", "region")}),
+        (_("Role and scope"), {"fields": ("role", "region", "first_name", "phone")}),
     )

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from reform.models import Region, User
+from reform.models import Park, Region, User
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,31 @@ class Scope:
 
     def allows_write(self, *, county_id: int | None, township_id: int | None = None) -> bool:
         return self.can_write and self.allows(county_id=county_id, township_id=township_id)
+
+    @property
+    def registrable_tiers(self) -> tuple[str, ...]:
+        """The pilot tiers this scope may register and change (tiers are named like levels).
+
+        City staff and administrators: every tier; county officials: county and township tier
+        in their county; township officials: township tier in their township; leaders: none.
+        """
+        if not self.can_write:
+            return ()
+        if self.township_id is not None:
+            return (Region.Level.TOWNSHIP.value,)
+        if self.county_id is not None:
+            return (Region.Level.COUNTY.value, Region.Level.TOWNSHIP.value)
+        return (Region.Level.CITY.value, Region.Level.COUNTY.value, Region.Level.TOWNSHIP.value)
+
+    def allows_tier(self, tier: str) -> bool:
+        return tier in self.registrable_tiers
+
+    def parks(self) -> QuerySet:
+        """The parks a user may place an enterprise in: those of the counties in scope."""
+        parks = Park.objects.select_related("county")
+        if self.county_id is not None:
+            return parks.filter(county_id=self.county_id)
+        return parks
 
     def regions(self, level: str) -> QuerySet:
         """The regions of a level a user may choose (county or township)."""

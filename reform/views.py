@@ -21,6 +21,7 @@ def _year_context(request) -> dict:
 
 
 @login_required
+@require_GET
 def home(request):
     context = _year_context(request)
     plan_year = context["plan_year"]
@@ -46,6 +47,7 @@ def home(request):
 
 
 @login_required
+@require_GET
 def region_detail(request, code: str):
     region = Region.objects.filter(code=code).select_related("parent").first()
     if region is None or region.level not in (Region.Level.COUNTY, Region.Level.TOWNSHIP):

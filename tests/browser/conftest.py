@@ -64,3 +64,9 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def signed_in(page, live_server, username: str, password: str = PASSWORD):
+    """sign_in, returning the page on the home page (for chaining)."""
+    sign_in(page, live_server, username, password)
+    return page

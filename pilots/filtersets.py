@@ -1,0 +1,179 @@
+"""Filters of the enterprise and pilot lists; the same filterset serves the page and the export.
+
+The choices narrow to the user's scope. Filters stay in the URL, so a filtered view can be
+bookmarked and shared.
+"""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from pilots.models import Enterprise, Pilot
+from reform.models import Industry, PlanYear, Region
+from reform.scopes import Scope
+from reform.selectors import plan_year_current
+from reform.text import normalise_text
+
+ANY = _("any")
+YES_NO = [("", ANY), ("true", _("yes")), ("false", _("no"))]
+
+
+def cluster_model():
+    """The cluster model through the reverse relation `clusters`, without importing clusters."""
+    try:
+        return Enterprise._meta.get_field("clusters").related_model
+    except Exception:  # noqa: BLE001 - no clusters app installed: no cluster filter choices
+        return None
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Filters on an enterprise's place and kind; `prefix` leads from the row to the enterprise."""
+
+    prefix = ""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    county = django_filters.ModelChoiceFilter(
+        label=_("county-level unit"),
+        queryset=Region.objects.none(),
+        method="filter_enterprise",
+        empty_label=ANY,
+    )
+    township = django_filters.ModelChoiceFilter(
+        label=_("township or street"),
+        queryset=Region.objects.none(),
+        method="filter_enterprise",
+        empty_label=ANY,
+    )
+    park = django_filters.ModelChoiceFilter(
+        label=_("park"), queryset=Region.objects.none(), method="filter_enterprise", empty_label=ANY
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("industry"),
+        queryset=Industry.objects.all(),
+        method="filter_enterprise",
+        empty_label=ANY,
+    )
+    core = django_filters.TypedChoiceFilter(
+        label=_("core industry"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        method="filter_core",
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("sector"), choices=Industry.Sector.choices, method="filter_sector", empty_label=ANY
+    )
+    ownership = django_filters.ChoiceFilter(
+        label=_("ownership"),
+        choices=Enterprise.Ownership.choices,
+        method="filter_enterprise",
+        empty_label=ANY,
+    )
+    cluster = django_filters.ChoiceFilter(
+        label=_("industry cluster"), choices=[], method="filter_cluster", empty_label=ANY
+    )
+    large = django_filters.TypedChoiceFilter(
+        label=_("100+ employees"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        method="filter_large",
+    )
+    leading = django_filters.TypedChoiceFilter(
+        label=_("leading enterprise"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        method="filter_leading",
+    )
+
+    def __init__(self, data=None, *args, scope: Scope, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.scope = scope
+        filters = self.filters
+        filters["county"].queryset = scope.regions(Region.Level.COUNTY)
+        filters["township"].queryset = scope.regions(Region.Level.TOWNSHIP).select_related("parent")
+        filters["park"].queryset = scope.parks()
+        model = cluster_model()
+        if model is not None:
+            clusters = model.objects.order_by("name").values_list("pk", "name")
+            if scope.county_id is not None:
+                clusters = clusters.filter(county_id=scope.county_id)
+            filters["cluster"].extra["choices"] = [(str(pk), name) for pk, name in clusters]
+
+    def _lookup(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def filter_enterprise(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(**{self._lookup(name): value}) if value else queryset
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        text = normalise_text(value)
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(**{self._lookup("name__icontains"): text})
+            | Q(**{self._lookup("credit_code__icontains"): text.upper()})
+        )
+
+    def filter_core(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value in ("", None):
+            return queryset
+        return queryset.filter(**{self._lookup("industry__is_core"): value})
+
+    def filter_sector(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{self._lookup("industry__sector"): value}) if value else queryset
+
+    def filter_cluster(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(**{self._lookup("clusters"): value}).distinct()
+
+    def filter_large(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value in ("", None):
+            return queryset
+        lookup = {self._lookup("employee_count__gte"): Enterprise.LARGE_EMPLOYEE_COUNT}
+        return queryset.filter(**lookup) if value else queryset.exclude(**lookup)
+
+    def filter_leading(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value in ("", None):
+            return queryset
+        return queryset.filter(**{self._lookup("is_leading"): value})
+
+
+class EnterpriseFilterSet(ScopedFilterSet):
+    class Meta:
+        model = Enterprise
+        fields = []
+
+
+class PilotFilterSet(ScopedFilterSet):
+    prefix = "enterprise__"
+
+    plan_year = django_filters.ModelChoiceFilter(
+        label=_("plan year"),
+        queryset=PlanYear.objects.all(),
+        to_field_name="year",
+        empty_label=_("all years"),
+    )
+    tier = django_filters.ChoiceFilter(label=_("tier"), choices=Pilot.Tier.choices, empty_label=ANY)
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=Pilot.Status.choices, empty_label=ANY
+    )
+
+    class Meta:
+        model = Pilot
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # No plan year in the URL: the current one. An empty one (chosen "all years"): all.
+        if data is None or "plan_year" not in data:
+            current = plan_year_current()
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            if current is not None:
+                data["plan_year"] = str(current.year)
+        super().__init__(data, *args, **kwargs)
+        # The pilot's own filters first, right after the search.
+        first = ["q", "plan_year", "tier", "status"]
+        self.filters = {
+            name: self.filters[name]
+            for name in first + [name for name in self.filters if name not in first]
+        }

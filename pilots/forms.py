@@ -1,0 +1,200 @@
+"""Registration forms. Choices narrow to the user's scope; the scope is checked again on submit."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pilots import selectors
+from pilots.models import Enterprise, Pilot
+from reform.creditcode import CreditCodeError, validate_credit_code
+from reform.models import Industry, PlanYear, Region
+from reform.scopes import Scope
+from reform.selectors import plan_year_current
+
+OUTSIDE_SCOPE = gettext_lazy("This lies outside the region you may register in.")
+
+
+class VersionedForm(forms.ModelForm):
+    """An edit form carries the version it was based on (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class EnterpriseForm(VersionedForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "county",
+            "township",
+            "park",
+            "industry",
+            "ownership",
+            "employee_count",
+            "is_leading",
+            "chain_position",
+            "is_industry_education",
+            "contact_name",
+            "contact_phone",
+            "address",
+        ]
+        widgets = {
+            "credit_code": forms.TextInput(
+                attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 30}
+            ),
+        }
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.existing: Enterprise | None = None
+        self.similar: list[Enterprise] = []
+        fields = self.fields
+        fields["county"].queryset = scope.regions(Region.Level.COUNTY)
+        fields["township"].queryset = scope.regions(Region.Level.TOWNSHIP)
+        fields["park"].queryset = scope.parks()
+        fields["industry"].queryset = Industry.objects.all()
+        if scope.county_id is not None:
+            fields["county"].initial = scope.county_id
+            fields["county"].empty_label = None
+        if scope.township_id is not None:
+            fields["township"].initial = scope.township_id
+            fields["township"].required = True
+            fields["township"].empty_label = None
+        self._narrow_to_county(self._chosen_county_id())
+        # The JS narrows townships and parks to the chosen county through this endpoint.
+        choices_url = reverse("pilots:region_choices")
+        fields["county"].widget.attrs.update({"data-choices-url": choices_url})
+        fields["township"].widget.attrs["data-narrow"] = "townships"
+        fields["park"].widget.attrs["data-narrow"] = "parks"
+        check_url = reverse("pilots:enterprise_check")
+        for name in ("credit_code", "name"):
+            fields[name].widget.attrs.update(
+                {"data-check-url": check_url, "data-exclude": self.instance.pk or ""}
+            )
+
+    def _chosen_county_id(self) -> int | None:
+        """The county the form starts from: submitted, the record's, or the scope's."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("county"), "")
+            return int(value) if str(value).isdigit() else None
+        return self.instance.county_id or self.scope.county_id
+
+    def _narrow_to_county(self, county_id: int | None) -> None:
+        """Townships and parks inside the chosen county, so that no-JS users see the right ones.
+
+        Without a county yet, no townships or parks: the choice comes after the county.
+        """
+        township, park = self.fields["township"], self.fields["park"]
+        if county_id is None:
+            township.queryset = township.queryset.none()
+            park.queryset = park.queryset.none()
+            return
+        township.queryset = township.queryset.filter(parent_id=county_id)
+        park.queryset = park.queryset.filter(county_id=county_id)
+
+    def clean_credit_code(self) -> str:
+        try:
+            code = validate_credit_code(self.cleaned_data["credit_code"])
+        except CreditCodeError as error:
+            raise forms.ValidationError(str(error)) from None
+        existing = selectors.enterprise_by_credit_code(code, exclude_pk=self.instance.pk)
+        if existing is not None:
+            self.existing = existing
+            raise forms.ValidationError(self._existing_message(existing))
+        return code
+
+    def _existing_message(self, existing: Enterprise) -> str:
+        if self.scope.allows(county_id=existing.county_id, township_id=existing.township_id):
+            return format_html(
+                '{} <a href="{}">{}</a> · <a href="{}">{}</a>',
+                _("This credit code is already registered:"),
+                existing.get_absolute_url(),
+                existing.name,
+                reverse("pilots:pilot_create", args=[existing.pk]),
+                _("register a pilot for this enterprise"),
+            )
+        return _(
+            "This credit code is already registered in %(county)s, outside your region. "
+            "Ask the city union if it should be moved."
+        ) % {"county": existing.county.name}
+
+    def clean(self):
+        cleaned = super().clean()
+        county, township = cleaned.get("county"), cleaned.get("township")
+        if county is not None and not self.scope.allows_write(
+            county_id=county.pk, township_id=township.pk if township else None
+        ):
+            self.add_error("township" if self.scope.township_id else "county", OUTSIDE_SCOPE)
+        name = cleaned.get("name")
+        if name:
+            self.similar = selectors.enterprises_with_similar_names(
+                name, exclude_pk=self.instance.pk
+            )
+        return cleaned
+
+
+class PilotForm(VersionedForm):
+    class Meta:
+        model = Pilot
+        fields = ["plan_year", "tier", "status", "own_plan"]
+        widgets = {"own_plan": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, scope: Scope, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.enterprise = enterprise
+        self.fields["plan_year"].queryset = PlanYear.objects.all()
+        self.fields["plan_year"].empty_label = None
+        if not self.instance.pk:
+            self.fields["plan_year"].initial = plan_year_current()
+            self.fields["status"].initial = Pilot.Status.PROPOSED
+        tiers = [
+            (value, label)
+            for value, label in Pilot.Tier.choices
+            if scope.allows_tier(value) and (value != Pilot.Tier.TOWNSHIP or enterprise.township_id)
+        ]
+        self.fields["tier"].choices = tiers
+        if len(tiers) == 1:
+            self.fields["tier"].initial = tiers[0][0]
+
+    def clean_tier(self) -> str:
+        tier = self.cleaned_data["tier"]
+        if not self.scope.allows_tier(tier):
+            raise forms.ValidationError(_("You may not register pilots of this tier."))
+        return tier
+
+    def clean(self):
+        cleaned = super().clean()
+        plan_year = cleaned.get("plan_year")
+        if plan_year is not None:
+            taken = Pilot.objects.filter(enterprise=self.enterprise, plan_year=plan_year)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "plan_year", _("This enterprise already has a pilot in this plan year.")
+                )
+        return cleaned
+
+    def _post_clean(self):
+        # The model's clean() needs the enterprise (township-tier rule).
+        self.instance.enterprise = self.enterprise
+        super()._post_clean()
+
+
+class PilotStatusForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("status"), choices=Pilot.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,100 @@
+"""Writes of enterprises and pilots: keyword-only, typed, with history and optimistic locking.
+
+Every change is saved through the model (so django-simple-history records who, when and what);
+bulk writes go through simple_history's bulk helpers. An edit carries the version it was based
+on; when someone else saved in between, the edit is refused and nothing is overwritten.
+"""
+
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils.translation import gettext as _
+
+from pilots.models import Enterprise, Pilot
+from reform.models import PlanYear, User
+
+
+class StaleEditError(Exception):
+    """Someone else saved the record after this edit was started; str() is for the user."""
+
+    def __init__(self, record: Model):
+        self.record = record
+        super().__init__(
+            _(
+                "Someone else saved %(record)s while you were editing it. Nothing was "
+                "overwritten: look at the current version and make your change again."
+            )
+            % {"record": record}
+        )
+
+
+def _claim_version(model: type[Model], *, pk: int, version: int) -> None:
+    """Move the row from `version` to the next one, or refuse when it is no longer `version`.
+
+    A single UPDATE … WHERE pk AND version: of two concurrent saves based on the same version,
+    exactly one matches a row; the database's row lock makes the other wait and then miss.
+    """
+    claimed = model.objects.filter(pk=pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleEditError(model.objects.get(pk=pk))
+
+
+def _save(record: Model, *, user: User | None) -> None:
+    record._history_user = user  # simple_history: who, also outside a request
+    record.full_clean()
+    record.save()
+
+
+@transaction.atomic
+def enterprise_create(*, user: User | None, fields: dict) -> Enterprise:
+    enterprise = Enterprise(**fields)
+    _save(enterprise, user=user)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(
+    *, enterprise: Enterprise, version: int, user: User | None, fields: dict
+) -> Enterprise:
+    _claim_version(Enterprise, pk=enterprise.pk, version=version)
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    enterprise.version = version + 1
+    _save(enterprise, user=user)
+    return enterprise
+
+
+@transaction.atomic
+def pilot_create(
+    *,
+    enterprise: Enterprise,
+    plan_year: PlanYear,
+    tier: str,
+    status: str = Pilot.Status.PROPOSED,
+    own_plan: str = "",
+    user: User | None,
+) -> Pilot:
+    pilot = Pilot(
+        enterprise=enterprise,
+        plan_year=plan_year,
+        tier=tier,
+        status=status,
+        own_plan=own_plan,
+        registered_by=user,
+    )
+    _save(pilot, user=user)
+    return pilot
+
+
+@transaction.atomic
+def pilot_update(*, pilot: Pilot, version: int, user: User | None, fields: dict) -> Pilot:
+    _claim_version(Pilot, pk=pilot.pk, version=version)
+    for name, value in fields.items():
+        setattr(pilot, name, value)
+    pilot.version = version + 1
+    _save(pilot, user=user)
+    return pilot
+
+
+def pilot_set_status(*, pilot: Pilot, status: str, version: int, user: User | None) -> Pilot:
+    """Change the status; withdrawing keeps the record (it just stops counting)."""
+    return pilot_update(pilot=pilot, version=version, user=user, fields={"status": status})

@@ -1,0 +1,24 @@
+"""Permission matrix rows for reform's own pages: home, region pages, health check, sign-in/out."""
+
+ALL_200 = {
+    "anonymous": 302,
+    "admin": 200,
+    "city": 200,
+    "county": 200,
+    "other_county": 200,
+    "township": 200,
+    "leader": 200,
+}
+SIGNED_IN_302 = {role: 302 for role in ALL_200} | {"anonymous": 200}
+EVERYONE = {role: None for role in ALL_200}
+
+CASES = [
+    {"url": "home", "get": ALL_200, "post": None},
+    # Aggregated figures: every signed-in user may see every region's progress.
+    {"url": "region_detail", "args": lambda w: [w["county"].code], "get": ALL_200, "post": None},
+    {"url": "healthz", "get": dict.fromkeys(EVERYONE, 200), "post": dict.fromkeys(EVERYONE, 405)},
+    # Signed-in users are sent on from the sign-in page.
+    {"url": "login", "get": SIGNED_IN_302, "post": SIGNED_IN_302},
+    # Signing out is POST only; it answers everyone with a redirect to the sign-in page.
+    {"url": "logout", "get": dict.fromkeys(EVERYONE, 405), "post": dict.fromkeys(EVERYONE, 302)},
+]
