@@ -90,6 +90,9 @@ class CountyTable(DashboardTable):
     export_key = "counties"
     title = _("County-level units")
 
+    class Meta(DashboardTable.Meta):
+        attrs = {"class": "table", "id": "county-table"}
+
     name = tables.Column(verbose_name=_("County-level unit"), order_by=("code",), attrs=NOWRAP)
     county_count = tables.Column(
         verbose_name=_("County-tier pilots"), attrs=status_td("county_status")
@@ -139,6 +142,9 @@ class CountyTable(DashboardTable):
 class TownshipTable(DashboardTable):
     export_key = "townships"
     title = _("Townships and streets")
+
+    class Meta(DashboardTable.Meta):
+        attrs = {"class": "table", "id": "township-table"}
 
     name = tables.Column(verbose_name=_("Township or street"), order_by=("code",), attrs=NOWRAP)
     count = tables.Column(verbose_name=_("Township-tier pilots"), attrs=status_td("status"))
