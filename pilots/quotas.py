@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pilots.models import Enterprise, Pilot
@@ -330,50 +330,44 @@ class Makeup:
     def sectors_covered(self) -> int:
         return sum(1 for share in self.by_sector if share.count)
 
-    @property
-    def tables(self) -> list[tuple[str, list[Share]]]:
-        return [
-            ("tier", self.by_tier),
-            ("industry", self.by_industry),
-            ("sector", self.by_sector),
-            ("kind", [*self.by_ownership, *self.by_size, self.leading, self.industry_education]),
-        ]
-
 
 OTHER_INDUSTRY = "other"
 
 
 def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup:
     """The plan year's pilots in a region by tier, core industry, sector, ownership, size,
-    leading and industry-education (3 queries, whatever the size)."""
-    pilots = pilots_within(plan_year, within)
-    counted, proposed = counted_q(), pipeline_q()
+    leading and industry-education (2 queries, whatever the size).
+
+    One grouped aggregate: by tier, industry and four yes/no properties of the enterprise, so at
+    most 3 × industries × 16 groups, added up here.
+    """
+    flag = {"output_field": BooleanField()}
     groups = list(
-        pilots.values("tier", industry_id=F("enterprise__industry_id"))
-        .annotate(counted=Count("pk", filter=counted), pipeline=Count("pk", filter=proposed))
+        pilots_within(plan_year, within)
+        .values(
+            "tier",
+            industry_id=F("enterprise__industry_id"),
+            state=ExpressionWrapper(
+                Q(enterprise__ownership__in=Enterprise.STATE_OWNERSHIPS), **flag
+            ),
+            large=ExpressionWrapper(
+                Q(enterprise__employee_count__gte=Enterprise.LARGE_EMPLOYEE_COUNT), **flag
+            ),
+            leading=F("enterprise__is_leading"),
+            education=F("enterprise__is_industry_education"),
+        )
+        .annotate(
+            counted=Count("pk", filter=counted_q()), pipeline=Count("pk", filter=pipeline_q())
+        )
         .order_by()
-    )
-    state = Q(enterprise__ownership__in=Enterprise.STATE_OWNERSHIPS)
-    large = Q(enterprise__employee_count__gte=Enterprise.LARGE_EMPLOYEE_COUNT)
-    leading = Q(enterprise__is_leading=True)
-    education = Q(enterprise__is_industry_education=True)
-    kinds = pilots.aggregate(
-        state=Count("pk", filter=counted & state),
-        state_pipeline=Count("pk", filter=proposed & state),
-        large=Count("pk", filter=counted & large),
-        large_pipeline=Count("pk", filter=proposed & large),
-        leading=Count("pk", filter=counted & leading),
-        leading_pipeline=Count("pk", filter=proposed & leading),
-        education=Count("pk", filter=counted & education),
-        education_pipeline=Count("pk", filter=proposed & education),
     )
     industries = {industry.pk: industry for industry in Industry.objects.order_by("order", "code")}
 
     total = sum(group["counted"] for group in groups)
     pipeline = sum(group["pipeline"] for group in groups)
 
-    def share(key, label, count=0, pipe=0) -> Share:
-        return Share(key=key, label=str(label), count=count, pipeline=pipe, total=total)
+    def share(key, label) -> Share:
+        return Share(key=key, label=str(label), total=total)
 
     by_tier = {tier: share(tier, label) for tier, label in Pilot.Tier.choices}
     by_industry = {
@@ -383,9 +377,22 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
     }
     by_industry[OTHER_INDUSTRY] = share(OTHER_INDUSTRY, _("other industries"))
     by_sector = {sector: share(sector, label) for sector, label in Industry.Sector.choices}
+    state, non_public = share("state_owned", _("state-owned")), share("non_public", _("non-public"))
+    large = share("large", _("100 or more employees"))
+    small = share("small", _("fewer than 100 employees"))
+    leading = share("leading", _("leading enterprises"))
+    education = share("industry_education", _("industry-education integration enterprises"))
     for group in groups:
         industry = industries.get(group["industry_id"])
-        buckets = [by_tier[group["tier"]]]
+        buckets = [
+            by_tier[group["tier"]],
+            state if group["state"] else non_public,
+            large if group["large"] else small,
+        ]
+        if group["leading"]:
+            buckets.append(leading)
+        if group["education"]:
+            buckets.append(education)
         if industry is not None:
             buckets.append(by_industry.get(industry.code, by_industry[OTHER_INDUSTRY]))
             buckets.append(by_sector[industry.sector])
@@ -399,33 +406,10 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
         by_tier=list(by_tier.values()),
         by_industry=list(by_industry.values()),
         by_sector=list(by_sector.values()),
-        by_ownership=[
-            share("state_owned", _("state-owned"), kinds["state"], kinds["state_pipeline"]),
-            share(
-                "non_public",
-                _("non-public"),
-                total - kinds["state"],
-                pipeline - kinds["state_pipeline"],
-            ),
-        ],
-        by_size=[
-            share("large", _("100 or more employees"), kinds["large"], kinds["large_pipeline"]),
-            share(
-                "small",
-                _("fewer than 100 employees"),
-                total - kinds["large"],
-                pipeline - kinds["large_pipeline"],
-            ),
-        ],
-        leading=share(
-            "leading", _("leading enterprises"), kinds["leading"], kinds["leading_pipeline"]
-        ),
-        industry_education=share(
-            "industry_education",
-            _("industry-education integration enterprises"),
-            kinds["education"],
-            kinds["education_pipeline"],
-        ),
+        by_ownership=[state, non_public],
+        by_size=[large, small],
+        leading=leading,
+        industry_education=education,
     )
 
 
