@@ -166,7 +166,8 @@ class TownshipTable(DashboardTable):
         return region_link(record, self.year)
 
     def render_count(self, record):
-        return figure(record["count"], record["target"], record["gap"])
+        # The gap has its own column here.
+        return figure(record["count"], record["target"], 0)
 
     def render_gap(self, record):
         if not record["gap"]:
