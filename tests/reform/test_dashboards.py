@@ -288,3 +288,55 @@ def test_the_number_of_queries_is_pinned(client, users, world, path, django_asse
     client.force_login(users["county"])
     with django_assert_max_num_queries(16):
         client.get(path)
+
+
+# Clusters, stations and parks ---------------------------------------------------------------------
+
+
+def test_it_counts_the_pilots_of_clusters_and_stations_of_the_plan_year(world):
+    from clusters.selectors import cluster_pilot_counts, station_pilot_counts
+    from pilots.models import Pilot
+    from pilots.quotas import park_pilot_counts
+
+    plan_year, previous = world["plan_year"], world["previous"]
+    cluster = Cluster.objects.get(county__code=DONGHAI)
+    in_zone = Pilot.objects.filter(plan_year=plan_year, enterprise__park=world["zone"])
+    cluster.members.add(*[pilot.enterprise for pilot in in_zone])  # 7 counted pilots
+    proposed = make_pilot(plan_year, tier="county", status="proposed", park=world["zone"])
+    cluster.members.add(proposed.enterprise)
+    old = make_pilot(previous, tier="county", park=world["zone"])  # another year: not counted
+    cluster.members.add(old.enterprise)
+    station = GuidanceStation.objects.create(name="测试指导站", park=world["zone"])
+    station.pilots.add(*in_zone[:4], proposed, old)
+
+    clusters = {c.name: c for c in cluster_pilot_counts(plan_year, within=region(DONGHAI))}
+    assert list(clusters) == [cluster.name]
+    row = clusters[cluster.name]
+    assert (row.member_count, row.pilot_count, row.pipeline) == (9, 7, 1)
+    assert cluster_pilot_counts(plan_year, within=region(GUANNAN)).get().pilot_count == 0
+    stations = list(station_pilot_counts(plan_year, within=region("320700")))
+    mine = next(s for s in stations if s.name == "测试指导站")
+    assert (mine.pilot_count, mine.pipeline) == (4, 1)
+    assert not station_pilot_counts(plan_year, within=region(GUANNAN)).filter(pk=station.pk)
+    park = park_pilot_counts(plan_year, county=region(DONGHAI)).get(pk=world["zone"].pk)
+    assert (park.pilot_count, park.county_tier_count, park.pipeline) == (7, 7, 1)
+
+
+def test_the_export_follows_the_language_of_the_interface(client, users, world):
+    client.force_login(users["city"])
+    response = client.get(
+        reverse("region_detail", args=[DONGHAI]),
+        {"export": "townships"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[1][0] == "Township or street"
+    assert "plan year 2026" in rows[0][0] and "produced" in rows[0][0]
+
+
+def test_a_city_page_is_the_overview_of_that_city(client, users, world):
+    client.force_login(users["leader"])
+    response = client.get(reverse("region_detail", args=["320700"]))
+    assert response.status_code == 200
+    assert len(response.context["counties"]) == COUNTIES
+    assert response.context["county_summary"].met_count == 1

@@ -124,9 +124,14 @@ class Command(BaseCommand):
             "--scale",
             str(options["scale"]),
         ]
-        result = subprocess.run(command, env=env, check=False)  # noqa: S603
-        if result.returncode:
-            raise CommandError(f"The benchmark failed (exit status {result.returncode}).")
+        # The child's lines are passed on as they come, through this command's stdout.
+        with subprocess.Popen(  # noqa: S603
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as child:
+            for line in child.stdout:
+                self.stdout.write(line.rstrip("\n"))
+        if child.returncode:
+            raise CommandError(f"The benchmark failed (exit status {child.returncode}).")
 
     # The child process ----------------------------------------------------------------------------
 
