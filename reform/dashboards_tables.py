@@ -59,6 +59,8 @@ def status_td(name: str) -> dict:
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 NOWRAP = {"td": {"class": "nowrap"}}
+# Columns a phone leaves out (the name of the row already says it).
+WIDE_ONLY = {"td": {"class": "wide-only"}, "th": {"class": "wide-only"}}
 
 
 class DashboardTable(tables.Table):
@@ -256,7 +258,7 @@ class ClusterTable(DashboardTable):
     county = tables.Column(
         verbose_name=_("County-level unit"), order_by=("county_code",), attrs=NOWRAP
     )
-    industry = tables.Column(verbose_name=_("Theme industry"))
+    industry = tables.Column(verbose_name=_("Theme industry"), attrs=WIDE_ONLY)
     member_count = tables.Column(verbose_name=_("Members"), attrs=NUM)
     pilot_count = tables.Column(verbose_name=_("Pilots"), attrs=NUM)
     pipeline = tables.Column(verbose_name=_("Proposed"), attrs=NUM)
@@ -282,7 +284,7 @@ class StationTable(DashboardTable):
     title = _("Guidance stations")
 
     name = tables.Column(verbose_name=_("Guidance station"))
-    park = tables.Column(verbose_name=_("Park"), attrs=NOWRAP)
+    park = tables.Column(verbose_name=_("Park"), attrs=WIDE_ONLY)
     county = tables.Column(
         verbose_name=_("County-level unit"), order_by=("county_code",), attrs=NOWRAP
     )
