@@ -21,6 +21,7 @@ from pilots.quotas import (
     STATUS_ORDER,
     Progress,
     RuleProgress,
+    RuleSummary,
     park_pilot_counts,
     pilot_makeup,
     quota_progress,
@@ -101,12 +102,9 @@ def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is
             if None in chosen:
                 raise Http404
             heading = _("%(region)s · pilots against quotas") % {"region": region.name}
-            suffix = "" if export == "all" else f"-{chosen[0].title}"
+            what = _("quota progress") if export == "all" else str(chosen[0].title)
             return xlsx_response(
-                chosen,
-                heading=heading,
-                year=year,
-                filename=f"{region.name}{year}{_('quota progress')}{suffix}.xlsx",
+                chosen, heading=heading, year=year, filename=f"{region.name}-{year}-{what}.xlsx"
             )
     return render(request, template, context)
 
@@ -125,7 +123,7 @@ def _rule_record(row: RuleProgress) -> dict:
         "pipeline": row.pipeline,
         "status": row.status,
         "status_label": row.status_label,
-        "status_order": (STATUS_ORDER[row.status], row.gap and -row.gap, row.region.code),
+        "status_order": (STATUS_ORDER[row.status], -row.gap, row.region.code),
     }
 
 
@@ -141,15 +139,8 @@ def _county_record(progress: Progress, county: Region, townships: list[RuleProgr
     dev = progress.get(county, Rule.COUNTY_DEV_ZONE)
     applicable = [row for row in townships if not row.exempt]
     met = sum(1 for row in applicable if row.met)
-    township_status = (
-        "exempt"
-        if not applicable
-        else "met"
-        if met == len(applicable)
-        else "far"
-        if met < len(applicable) / 2
-        else "close"
-    )
+    minimum = progress.rules[Rule.TOWNSHIP].minimum
+    township_status = RuleSummary(rule=Rule.TOWNSHIP, minimum=minimum, rows=townships).status
     status = worst_status(main, dev)
     return {
         "region": county,

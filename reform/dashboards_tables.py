@@ -67,6 +67,7 @@ class DashboardTable(tables.Table):
     """A dashboard table: a key (for ?export=<key>), a title, and its export columns."""
 
     export_key = ""
+    export_url = ""  # set by the view: "?year=…&export=<key>"
     title = ""
     export_columns: list[ExportColumn] = []
 
