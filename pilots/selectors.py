@@ -203,3 +203,24 @@ def record_history(record: Model, *, limit: int | None = None) -> list[HistoryEn
             )
         )
     return entries[:limit] if limit else entries
+
+
+def pilot_names_in_region(*, plan_year, region) -> QuerySet[Pilot]:
+    """A township's (or county's) pilots of a plan year for the dashboards, which every signed-in
+    user may see: names, tier, status, industry and park only — no contact fields are loaded."""
+    lookup = "enterprise__township" if region.level == "township" else "enterprise__county"
+    return (
+        Pilot.objects.filter(plan_year=plan_year, **{lookup: region})
+        .select_related("enterprise", "enterprise__industry", "enterprise__park")
+        .only(
+            "tier",
+            "status",
+            "plan_year_id",
+            "enterprise__name",
+            "enterprise__employee_count",
+            "enterprise__industry__name",
+            "enterprise__industry__name_en",
+            "enterprise__park__name",
+        )
+        .order_by("tier", "enterprise__name")
+    )

@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from reform import views
+from reform import dashboards, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("", dashboards.home, name="home"),
+    path("regions/<str:code>/", dashboards.region_detail, name="region_detail"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

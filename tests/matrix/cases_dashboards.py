@@ -1,0 +1,31 @@
+"""Permission matrix cases of the dashboards: aggregates, so every signed-in user sees them.
+
+Pages without contact data answer 200 to every role, the county of another official included;
+they have no POST (405 for signed-in users, the sign-in redirect for anonymous visitors).
+"""
+
+EVERYONE_SIGNED_IN = {
+    "anonymous": 302,
+    "admin": 200,
+    "city": 200,
+    "county": 200,
+    "other_county": 200,
+    "township": 200,
+    "leader": 200,
+}
+
+CASES = [
+    {"url": "home", "args": lambda w: [], "get": EVERYONE_SIGNED_IN, "post": None},
+    {
+        "url": "region_detail",
+        "args": lambda w: [w["county"].code],
+        "get": EVERYONE_SIGNED_IN,
+        "post": None,
+    },
+    {
+        "url": "region_detail",
+        "args": lambda w: [w["township"].code],
+        "get": EVERYONE_SIGNED_IN,
+        "post": None,
+    },
+]
