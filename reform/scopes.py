@@ -61,6 +61,21 @@ class Scope:
     def allows_write(self, *, county_id: int | None, township_id: int | None = None) -> bool:
         return self.can_write and self.allows(county_id=county_id, township_id=township_id)
 
+    def filter_county_records(self, queryset: QuerySet, *, county: str) -> QuerySet:
+        """Records that belong to a county-level unit as a whole (parks, clusters, stations).
+
+        They have no township: township officials read those of their own county.
+        """
+        if self.county_id is None:
+            return queryset
+        return queryset.filter(**{f"{county}_id": self.county_id})
+
+    def allows_county_write(self, *, county_id: int | None) -> bool:
+        """Whether a county-level record may be changed: writers above township level only."""
+        if not self.can_write or self.township_id is not None:
+            return False
+        return self.county_id is None or county_id == self.county_id
+
     def regions(self, level: str) -> QuerySet:
         """The regions of a level a user may choose (county or township)."""
         regions = Region.objects.filter(level=level)
