@@ -381,10 +381,9 @@ class ParkTable(tables.Table):
         )
 
     def render_found(self, record):
-        if (
-            not self.scope.allows_county_write(county_id=record.county_id)
-            or record.county_id is None
-        ):
+        if record.county_id is None or record.station_count:
+            return ""
+        if not self.scope.allows_county_write(county_id=record.county_id):
             return ""
         url = reverse("clusters:station_create") + f"?park={record.pk}"
         return format_html('<a class="button small" href="{}">{}</a>', url, _("Found a station"))
