@@ -134,6 +134,9 @@ class MemberTable(tables.Table):
             )
         return enterprise.name
 
+    def value_name(self, record):
+        return record.enterprise.name
+
     def render_pilot_tier(self, value):
         return Pilot.Tier(value).label if value else DASH
 
@@ -208,12 +211,6 @@ class StationPilotTable(tables.Table):
     )
     tier = tables.Column(verbose_name=_("Tier"))
     status = tables.Column(verbose_name=_("Status"))
-    park = tables.Column(
-        verbose_name=_("Park"),
-        accessor="enterprise__park",
-        default=DASH,
-        order_by="enterprise__park__name",
-    )
     goals = tables.Column(
         verbose_name=_("Goals (one enterprise, one policy)"),
         accessor="pk",
@@ -226,8 +223,9 @@ class StationPilotTable(tables.Table):
         orderable=False,
         attrs={"td": {"class": "plan-cell"}},
     )
-    target_date = tables.Column(
+    target_date = tables.DateColumn(
         verbose_name=_("Target date"),
+        format="Y-m-d",
         accessor="plan__target_date",
         default=DASH,
         order_by="plan__target_date",
@@ -241,7 +239,6 @@ class StationPilotTable(tables.Table):
             "enterprise",
             "tier",
             "status",
-            "park",
             "goals",
             "measures",
             "target_date",

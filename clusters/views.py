@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
@@ -123,6 +123,7 @@ def _member_table(request, cluster: Cluster, scope: Scope, plan_year, *, paginat
 
 
 @login_required
+@require_GET
 def cluster_detail(request, pk: int):
     scope = scope_for(request.user)
     cluster = _get_cluster(scope, pk)
@@ -144,6 +145,7 @@ def cluster_detail(request, pk: int):
 
 
 @login_required
+@require_GET
 def cluster_member_export(request, pk: int):
     scope = scope_for(request.user)
     cluster = _get_cluster(scope, pk)
@@ -280,6 +282,7 @@ def _station_pilot_table(request, station, scope, plan_year, *, paginate: bool):
 
 
 @login_required
+@require_GET
 def station_detail(request, pk: int):
     scope = scope_for(request.user)
     station = _get_station(scope, pk)
@@ -300,6 +303,7 @@ def station_detail(request, pk: int):
 
 
 @login_required
+@require_GET
 def station_pilot_export(request, pk: int):
     scope = scope_for(request.user)
     station = _get_station(scope, pk)
