@@ -152,9 +152,8 @@ def cluster_member_export(request, pk: int):
     plan_year = plan_year_from_param(request.GET.get("year"))
     _filterset, table, _can_edit = _member_table(request, cluster, scope, plan_year, paginate=False)
     year = f" {plan_year.year}" if plan_year else ""
-    return table_xlsx_response(
-        table, title=_("Members"), filename=f"{cluster.name}{year} {_('members')}"
-    )
+    label = _("members")
+    return table_xlsx_response(table, title=_("Members"), filename=f"{cluster.name}{year} {label}")
 
 
 @login_required
@@ -312,9 +311,8 @@ def station_pilot_export(request, pk: int):
         request, station, scope, plan_year, paginate=False
     )
     year = f" {plan_year.year}" if plan_year else ""
-    return table_xlsx_response(
-        table, title=_("Pilots"), filename=f"{station.name}{year} {_('pilots')}"
-    )
+    label = _("pilots")
+    return table_xlsx_response(table, title=_("Pilots"), filename=f"{station.name}{year} {label}")
 
 
 def _writable_parks(scope: Scope):
@@ -359,7 +357,8 @@ def station_create(request):
         initial = {}
         park = parks.filter(pk=request.GET.get("park") or 0).first()
         if park is not None:
-            initial = {"park": park, "name": f"{park.name}{_('reform guidance station')}"}
+            suffix = _("reform guidance station")
+            initial = {"park": park, "name": f"{park.name}{suffix}"}
         form = StationForm(initial=initial, park_queryset=parks)
     return render(request, "clusters/station_form.html", {"form": form, "station": None})
 
