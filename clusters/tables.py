@@ -10,10 +10,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, ClusterMembership, GuidanceStation
-from pilots.models import Enterprise, Pilot
+from pilots.models import Pilot
 from reform.models import Park
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
+FLAG = {"th": {"class": "flag"}, "td": {"class": "flag"}}
 DASH = "—"
 
 
@@ -82,10 +83,16 @@ class MemberTable(tables.Table):
         order_by="enterprise__industry__order",
     )
     core = tables.BooleanColumn(
-        verbose_name=_("Core industry"), accessor="enterprise__industry__is_core", yesno=("✓", "")
+        verbose_name=_("Core industry"),
+        accessor="enterprise__industry__is_core",
+        yesno=("✓", ""),
+        attrs=FLAG,
     )
     leading = tables.BooleanColumn(
-        verbose_name=_("Leading enterprise"), accessor="enterprise__is_leading", yesno=("✓", "")
+        verbose_name=_("Leading enterprise"),
+        accessor="enterprise__is_leading",
+        yesno=("✓", ""),
+        attrs=FLAG,
     )
     chain_position = tables.Column(
         verbose_name=_("Chain position"), accessor="enterprise__chain_position", default=DASH
@@ -94,6 +101,7 @@ class MemberTable(tables.Table):
         verbose_name=_("Industry-education integration"),
         accessor="enterprise__is_industry_education",
         yesno=("✓", ""),
+        attrs=FLAG,
     )
     added_at = tables.DateColumn(verbose_name=_("Added"), format="Y-m-d")
 
@@ -153,11 +161,7 @@ class MemberTable(tables.Table):
     def value_pilot_status(self, value):
         return str(Pilot.Status(value).label) if value else ""
 
-    def render_chain_position(self, value):
-        return Enterprise.ChainPosition(value).label if value else DASH
-
-    def value_chain_position(self, value):
-        return str(Enterprise.ChainPosition(value).label) if value else ""
+    # chain_position: django-tables2 already shows the choice's label.
 
     def value_core(self, value):
         return _yes(value)

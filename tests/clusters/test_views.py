@@ -288,7 +288,7 @@ def _sheet_rows(response):
 
 
 def test_member_export_has_the_pages_columns(client, users, crystal, plan_year):
-    pilot = make_pilot(plan_year, tier="county")
+    pilot = make_pilot(plan_year, tier="county", chain_position="downstream", is_leading=True)
     crystal.members.add(pilot.enterprise)
     login(client, users["county"])
     page = client.get(cluster_url(crystal))
@@ -300,6 +300,7 @@ def test_member_export_has_the_pages_columns(client, users, crystal, plan_year):
     assert len(rows) == 2
     assert pilot.enterprise.name in rows[1]
     assert pilot.enterprise.credit_code in rows[1]
+    assert {"下游", "县级"} <= set(rows[1])
 
 
 def test_member_export_applies_the_pages_filters(client, users, crystal, plan_year):
