@@ -15,6 +15,7 @@ from reform.models import Park
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 FLAG = {"th": {"class": "flag"}, "td": {"class": "flag"}}
+WRAP = {"th": {"class": "wrap"}, "td": {"class": "wrap"}}
 DASH = "—"
 
 
@@ -71,6 +72,7 @@ class MemberTable(tables.Table):
         verbose_name=_("Township or street"),
         accessor="enterprise__township__name",
         default=DASH,
+        attrs=WRAP,
     )
     pilot_tier = tables.Column(verbose_name=_("Pilot tier"), default=DASH)
     pilot_status = tables.Column(verbose_name=_("Pilot status"), default=DASH)
@@ -81,6 +83,7 @@ class MemberTable(tables.Table):
         verbose_name=_("Industry"),
         accessor="enterprise__industry",
         order_by="enterprise__industry__order",
+        attrs={"td": {"class": "industry"}},
     )
     core = tables.BooleanColumn(
         verbose_name=_("Core industry"),
@@ -103,7 +106,6 @@ class MemberTable(tables.Table):
         yesno=("✓", ""),
         attrs=FLAG,
     )
-    added_at = tables.DateColumn(verbose_name=_("Added"), format="Y-m-d")
 
     class Meta:
         model = ClusterMembership
@@ -121,7 +123,6 @@ class MemberTable(tables.Table):
             "leading",
             "chain_position",
             "industry_education",
-            "added_at",
         ]
         empty_text = _("No members match.")
         attrs = {"class": "table", "id": "member-table"}
