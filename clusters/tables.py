@@ -197,13 +197,13 @@ class StationTable(tables.Table):
         fields = []
         sequence = [
             "name",
+            "pilot_total",
+            "counted_pilots",
             "park",
             "county",
             "founded_on",
             "contact_name",
             "contact_phone",
-            "pilot_total",
-            "counted_pilots",
         ]
         empty_text = _("No guidance stations in your area yet.")
 
@@ -345,12 +345,12 @@ class ParkTable(tables.Table):
         fields = []
         sequence = [
             "name",
-            "county",
-            "kind",
-            "level",
             "stations",
             "pilot_total",
             "pilot_counted",
+            "county",
+            "kind",
+            "level",
             "found",
         ]
         empty_text = _("No parks in your area.")

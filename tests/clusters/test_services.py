@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from clusters import services
 from clusters.models import ClusterMembership, GuidanceStation
@@ -82,9 +83,10 @@ def test_preview_names_each_malformed_unknown_and_outside_code(crystal, users):
         f"{member.credit_code}"
     )
 
-    preview = services.cluster_member_preview(
-        cluster=crystal, user=users["county"], codes_text=text
-    )
+    with translation.override("en"):
+        preview = services.cluster_member_preview(
+            cluster=crystal, user=users["county"], codes_text=text
+        )
 
     assert preview.to_add == [good]
     assert preview.already == [member]

@@ -157,7 +157,7 @@ def test_a_tampered_selection_outside_the_county_adds_nothing(client, users, cry
     )
     assert response.status_code == 200
     assert response.context["form"].errors
-    assert "outside your area" in response.content.decode()
+    assert "不在您的管辖范围内" in response.content.decode()
     assert not ClusterMembership.objects.exists()
 
 
@@ -205,7 +205,7 @@ def test_founding_a_station_in_another_countys_park_says_why(client, users, guan
         reverse("clusters:station_create"), {"name": "越界指导站", "park": guannan_zone.pk}
     )
     assert response.status_code == 200
-    assert "lies outside your area" in response.content.decode()
+    assert "不在您的管辖范围内" in response.content.decode()
     assert not GuidanceStation.objects.exists()
 
 
