@@ -218,10 +218,12 @@ def station_create(
 @transaction.atomic
 def station_update(*, station: GuidanceStation, user, **fields) -> GuidanceStation:
     """Change a station's facts; moving it to another park needs write rights on both."""
-    if not scope_for(user).allows_county_write(county_id=station.park.county_id):
+    # The stored park, not the instance's: a ModelForm has already put the new one there.
+    stored = GuidanceStation.objects.select_related("park").get(pk=station.pk)
+    if not scope_for(user).allows_county_write(county_id=stored.park.county_id):
         raise PermissionDenied
-    park = fields.get("park", station.park)
-    if park.pk != station.park_id:
+    park = fields.get("park", stored.park)
+    if park.pk != stored.park_id:
         _require_park_write(park=park, user=user)
     for name, value in fields.items():
         setattr(station, name, value)

@@ -374,3 +374,16 @@ def test_plan_edit_is_refused_outside_scope_and_to_leaders(client, users, plan_y
     )
     assert response.status_code == status
     assert not PilotPlan.objects.exists()
+
+
+def test_moving_a_station_to_another_countys_park_says_why(
+    client, users, donghai_station, guannan_zone
+):
+    response = login(client, users["county"]).post(
+        reverse("clusters:station_edit", args=[donghai_station.pk]),
+        {"name": donghai_station.name, "park": guannan_zone.pk},
+    )
+    assert response.status_code == 200
+    assert "不在您的管辖范围内" in response.content.decode()
+    donghai_station.refresh_from_db()
+    assert donghai_station.park.county.code == "320722"
