@@ -97,6 +97,10 @@ def cluster_members_remove(*, cluster: Cluster, enterprises: Iterable[Enterprise
     return removed
 
 
+# One preview stays one page and one IN (...) query.
+MAX_PASTED_CODES = 2000
+
+
 @dataclass
 class MemberPreview:
     """What adding a pasted list and a selection would do, before anything is written."""
@@ -128,7 +132,17 @@ def cluster_member_preview(
     seen: set[int] = set()
     codes: list[tuple[str, str]] = []  # (as given, normalised)
     given_codes: set[str] = set()
-    for raw in split_codes(codes_text):
+    given = split_codes(codes_text)
+    if len(given) > MAX_PASTED_CODES:
+        preview.problems.append(
+            (
+                f"{len(given)}",
+                _("At most %(max)d codes can be checked at once; paste them in parts.")
+                % {"max": MAX_PASTED_CODES},
+            )
+        )
+        return preview
+    for raw in given:
         try:
             code = validate_credit_code(raw)
         except CreditCodeError as error:

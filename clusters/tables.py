@@ -56,7 +56,10 @@ class MemberTable(tables.Table):
 
     select = tables.CheckBoxColumn(
         accessor="enterprise_id",
-        attrs={"input": {"name": "enterprises", "form": "remove-form"}, "th__input": {}},
+        attrs={
+            "input": {"name": "enterprises", "form": "remove-form"},
+            "th__input": {"aria-label": _("Tick all")},
+        },
         orderable=False,
         verbose_name="",
     )

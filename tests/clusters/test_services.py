@@ -144,3 +144,12 @@ def test_setting_station_pilots_keeps_other_years(donghai_station, plan_year, us
     )
     assert (added, removed) == (1, 0)
     assert set(donghai_station.pilots.all()) == {old, current}
+
+
+def test_preview_refuses_an_overlong_paste_without_reading_it(crystal, users):
+    text = "\n".join(["91320722MA0000001X"] * (services.MAX_PASTED_CODES + 1))
+    preview = services.cluster_member_preview(
+        cluster=crystal, user=users["county"], codes_text=text
+    )
+    assert not preview.to_add
+    assert len(preview.problems) == 1
