@@ -108,3 +108,28 @@ def test_county_official_adds_a_member_and_sees_the_pilot_counts_change(
     assert page.inner_text("#fig-county") == "2"
     assert newcomer.enterprise.name in page.inner_text("#member-table")
     assert cluster.memberships.get(enterprise=newcomer.enterprise).added_by.username == "donghai"
+
+
+def test_tick_all_then_remove_asks_before_removing(cluster_page, server_url, reference, plan_year):
+    page = cluster_page
+    make_user("donghai", role="county", region="320722")
+    cluster = Cluster.objects.get(name="东海水晶产业集群")
+    cluster.members.add(*(make_pilot(plan_year).enterprise for _ in range(3)))
+
+    page.goto(f"{server_url}/accounts/login/")
+    page.fill("#id_username", "donghai")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{server_url}/")
+    page.goto(f"{server_url}{cluster.get_absolute_url()}")
+
+    page.check("#member-table thead input[type=checkbox]")
+    assert page.locator('#member-table tbody input[name="enterprises"]:checked').count() == 3
+    page.click("#remove-form button[type=submit]")
+    assert page.locator("#remove-list li").count() == 3
+    assert cluster.members.count() == 3  # not before the confirmation
+
+    page.click("#confirm-remove")
+    page.wait_for_url(f"{server_url}{cluster.get_absolute_url()}")
+    assert page.inner_text("#fig-members") == "0"
+    assert cluster.members.count() == 0
