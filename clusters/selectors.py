@@ -160,7 +160,20 @@ def enterprise_search(*, scope: Scope, cluster: Cluster, query: str, limit: int 
 def station_list(*, scope: Scope, plan_year: PlanYear | None) -> QuerySet[GuidanceStation]:
     queryset = (
         GuidanceStation.objects.select_related("park", "park__county")
-        .annotate(pilot_total=Count("pilots", filter=Q(pilots__plan_year=plan_year), distinct=True))
+        .annotate(
+            # Withdrawn pilots are left out, as on the station page.
+            pilot_total=Count(
+                "pilots",
+                filter=Q(pilots__plan_year=plan_year) & ~Q(pilots__status=Pilot.Status.WITHDRAWN),
+                distinct=True,
+            ),
+            without_plan=Count(
+                "pilots",
+                filter=Q(pilots__plan_year=plan_year, pilots__plan__isnull=True)
+                & ~Q(pilots__status=Pilot.Status.WITHDRAWN),
+                distinct=True,
+            ),
+        )
         .annotate(**_tier_counts("pilots__", plan_year))
         .order_by("park__county__code", "park__name", "name")
     )

@@ -194,6 +194,7 @@ class StationTable(tables.Table):
     contact_phone = tables.Column(verbose_name=_("Phone"), default=DASH)
     pilot_total = tables.Column(verbose_name=_("Pilots looked after"), attrs=NUM)
     counted_pilots = tables.Column(verbose_name=_("Confirmed"), attrs=NUM)
+    without_plan = tables.Column(verbose_name=_("Without an own plan"), attrs=NUM)
 
     class Meta:
         model = GuidanceStation
@@ -202,6 +203,7 @@ class StationTable(tables.Table):
             "name",
             "pilot_total",
             "counted_pilots",
+            "without_plan",
             "park",
             "county",
             "founded_on",

@@ -387,3 +387,13 @@ def test_moving_a_station_to_another_countys_park_says_why(
     assert "不在您的管辖范围内" in response.content.decode()
     donghai_station.refresh_from_db()
     assert donghai_station.park.county.code == "320722"
+
+
+def test_station_list_counts_pilots_without_a_plan(client, users, donghai_station, plan_year):
+    with_plan, without = make_pilot(plan_year), make_pilot(plan_year)
+    withdrawn = make_pilot(plan_year, status="withdrawn")
+    PilotPlan.objects.create(pilot=with_plan, goals="目标")
+    donghai_station.pilots.add(with_plan, without, withdrawn)
+    response = login(client, users["county"]).get(reverse("clusters:station_list"))
+    station = response.context["table"].rows[0].record
+    assert (station.pilot_total, station.without_plan) == (2, 1)
