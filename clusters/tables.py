@@ -116,10 +116,10 @@ class MemberTable(tables.Table):
         sequence = [
             "select",
             "name",
-            "credit_code",
-            "township",
             "pilot_tier",
             "pilot_status",
+            "credit_code",
+            "township",
             "employees",
             "industry",
             "core",
@@ -216,7 +216,6 @@ class StationTable(tables.Table):
 class StationPilotTable(tables.Table):
     enterprise = tables.Column(
         verbose_name=_("Enterprise"),
-        linkify=lambda record: record.get_absolute_url(),
         order_by="enterprise__name",
     )
     tier = tables.Column(verbose_name=_("Tier"))
@@ -267,7 +266,10 @@ class StationPilotTable(tables.Table):
             self.columns.hide("edit")
 
     def render_enterprise(self, record):
-        return record.enterprise.name
+        enterprise = record.enterprise
+        if self.scope.allows(county_id=enterprise.county_id, township_id=enterprise.township_id):
+            return format_html('<a href="{}">{}</a>', record.get_absolute_url(), enterprise.name)
+        return enterprise.name
 
     def value_enterprise(self, record):
         return record.enterprise.name

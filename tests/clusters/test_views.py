@@ -397,3 +397,15 @@ def test_station_list_counts_pilots_without_a_plan(client, users, donghai_statio
     response = login(client, users["county"]).get(reverse("clusters:station_list"))
     station = response.context["table"].rows[0].record
     assert (station.pilot_total, station.without_plan) == (2, 1)
+
+
+def test_township_official_gets_links_only_to_pilots_of_their_township(
+    client, users, donghai_station, plan_year
+):
+    mine = make_pilot(plan_year, township="320722001")
+    neighbour = make_pilot(plan_year, township="320722101")
+    donghai_station.pilots.add(mine, neighbour)
+    html = login(client, users["township"]).get(donghai_station.get_absolute_url()).content
+    assert mine.get_absolute_url().encode() in html
+    assert neighbour.get_absolute_url().encode() not in html
+    assert reverse("pilots:pilot_plan_edit", args=[neighbour.pk]).encode() not in html
