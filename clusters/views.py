@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,7 +38,7 @@ from clusters.tables import (
 )
 from pilots.models import Enterprise
 from reform.models import Park, PlanYear
-from reform.scopes import Scope, require_write, scope_for
+from reform.scopes import Scope, get_county_record_in_scope, require_write, scope_for
 from reform.selectors import plan_year_from_param
 
 PER_PAGE = 50
@@ -53,24 +52,21 @@ def _year_context(request) -> dict:
 
 
 def _get_cluster(scope: Scope, pk: int) -> Cluster:
-    queryset = scope.filter_county_records(
-        Cluster.objects.select_related("county", "industry"), county=selectors.CLUSTER_COUNTY
+    return get_county_record_in_scope(
+        Cluster.objects.select_related("county", "industry"),
+        scope,
+        county=selectors.CLUSTER_COUNTY,
+        pk=pk,
     )
-    cluster = queryset.filter(pk=pk).first()
-    if cluster is None:
-        raise Http404
-    return cluster
 
 
 def _get_station(scope: Scope, pk: int) -> GuidanceStation:
-    queryset = scope.filter_county_records(
+    return get_county_record_in_scope(
         GuidanceStation.objects.select_related("park", "park__county"),
+        scope,
         county=selectors.STATION_COUNTY,
+        pk=pk,
     )
-    station = queryset.filter(pk=pk).first()
-    if station is None:
-        raise Http404
-    return station
 
 
 def _require_county_write(scope: Scope, county_id: int | None) -> None:

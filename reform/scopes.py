@@ -123,6 +123,14 @@ def get_object_in_scope(
     return obj
 
 
+def get_county_record_in_scope(queryset: QuerySet, scope: Scope, *, county: str, **lookup) -> Model:
+    """A record belonging to a county as a whole (see `Scope.filter_county_records`), or 404."""
+    obj = scope.filter_county_records(queryset, county=county).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def require_write(scope: Scope) -> None:
     """Leaders (and anyone without write rights) get 403 on changes."""
     if not scope.can_write:
