@@ -1,6 +1,14 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from clusters.models import Cluster, GuidanceStation
+from clusters.models import Cluster, ClusterMembership, GuidanceStation
+
+
+class ClusterMembershipInline(admin.TabularInline):
+    model = ClusterMembership
+    extra = 0
+    autocomplete_fields = ["enterprise"]
+    readonly_fields = ["added_by", "added_at"]
 
 
 @admin.register(Cluster)
@@ -8,7 +16,16 @@ class ClusterAdmin(admin.ModelAdmin):
     list_display = ["name", "county", "industry"]
     list_select_related = ["county", "industry"]
     search_fields = ["name"]
-    autocomplete_fields = ["members"]
+    inlines = [ClusterMembershipInline]
+
+
+@admin.register(ClusterMembership)
+class ClusterMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["cluster", "enterprise", "added_by", "added_at"]
+    list_select_related = ["cluster", "enterprise", "added_by"]
+    list_filter = ["cluster"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    autocomplete_fields = ["enterprise"]
 
 
 @admin.register(GuidanceStation)

@@ -1,8 +1,10 @@
 """Industry clusters and reform guidance stations. The links to enterprises and pilots live here."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pilots.models import Enterprise, Pilot
 from reform.models import Industry, Park, Region
@@ -27,7 +29,11 @@ class Cluster(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(
-        Enterprise, verbose_name=_("members"), blank=True, related_name="clusters"
+        Enterprise,
+        verbose_name=_("members"),
+        blank=True,
+        related_name="clusters",
+        through="ClusterMembership",
     )
 
     class Meta:
@@ -40,6 +46,44 @@ class Cluster(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("clusters:cluster_detail", args=[self.pk])
+
+
+class ClusterMembership(models.Model):
+    """An enterprise's membership of a cluster: who added it and when, with history."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="cluster_memberships",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cluster", "enterprise__name"]
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "enterprise"], name="one_membership_per_cluster_enterprise"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} · {self.enterprise}"
 
 
 class GuidanceStation(models.Model):

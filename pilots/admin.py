@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from pilots.models import Enterprise, Pilot
+from pilots.models import Enterprise, Pilot, PilotPlan
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
@@ -44,3 +44,12 @@ class PilotAdmin(VersionedAdmin):
         if not change:
             obj.registered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(PilotPlan)
+class PilotPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["pilot", "target_date", "updated_by", "updated_at"]
+    list_select_related = ["pilot__enterprise", "pilot__plan_year", "updated_by"]
+    search_fields = ["pilot__enterprise__name", "pilot__enterprise__credit_code"]
+    autocomplete_fields = ["pilot"]
+    readonly_fields = ["updated_by", "updated_at"]

@@ -211,3 +211,35 @@ class Pilot(models.Model):
     @property
     def is_counted(self) -> bool:
         return self.status in self.COUNTED_STATUSES
+
+
+class PilotPlan(models.Model):
+    """A pilot's own plan (一企一策): goals, measures and a target date."""
+
+    pilot = models.OneToOneField(
+        Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="plan"
+    )
+    goals = models.TextField(_("goals"))
+    measures = models.TextField(_("measures"), blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pilot's own plan")
+        verbose_name_plural = _("pilots' own plans")
+
+    def __str__(self) -> str:
+        return str(self.pilot)
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:pilot_plan_edit", args=[self.pilot_id])

@@ -21,3 +21,10 @@ urlpatterns = [
     path("enterprises/<int:enterprise_pk>/pilots/new/", views.pilot_create, name="pilot_create"),
     path("regions/choices/", views.region_choices, name="region_choices"),
 ]
+
+# The pilot's own plan (一企一策), edited from the pilot and guidance-station pages.
+from pilots import plan_views  # noqa: E402
+
+urlpatterns.append(
+    path("<int:pk>/plan/", plan_views.pilot_plan_edit, name="pilot_plan_edit"),
+)

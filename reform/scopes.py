@@ -86,6 +86,21 @@ class Scope:
             return parks.filter(county_id=self.county_id)
         return parks
 
+    def filter_county_records(self, queryset: QuerySet, *, county: str) -> QuerySet:
+        """Records that belong to a county-level unit as a whole (parks, clusters, stations).
+
+        They have no township: township officials read those of their own county.
+        """
+        if self.county_id is None:
+            return queryset
+        return queryset.filter(**{f"{county}_id": self.county_id})
+
+    def allows_county_write(self, *, county_id: int | None) -> bool:
+        """Whether a county-level record may be changed: writers above township level only."""
+        if not self.can_write or self.township_id is not None:
+            return False
+        return self.county_id is None or county_id == self.county_id
+
     def regions(self, level: str) -> QuerySet:
         """The regions of a level a user may choose (county or township)."""
         regions = Region.objects.filter(level=level)
@@ -128,6 +143,14 @@ def get_object_in_scope(
 ) -> Model:
     """The record, or 404 when it does not exist or lies outside the scope."""
     obj = scope.filter(queryset, county=county, township=township).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def get_county_record_in_scope(queryset: QuerySet, scope: Scope, *, county: str, **lookup) -> Model:
+    """A record belonging to a county as a whole (see `Scope.filter_county_records`), or 404."""
+    obj = scope.filter_county_records(queryset, county=county).filter(**lookup).first()
     if obj is None:
         raise Http404
     return obj
