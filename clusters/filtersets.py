@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, ClusterMembership, GuidanceStation
+from pilots.filtersets import has_plan_filter
 from pilots.models import Enterprise, Pilot
 from reform.models import Industry, Park, Region
 
@@ -132,23 +133,11 @@ class StationPilotFilter(SearchMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Pilot.Status.choices, empty_label=_("All")
     )
-    has_plan = django_filters.ChoiceFilter(
-        label=_("Own plan"),
-        choices=[("yes", _("has a plan")), ("no", _("no plan yet"))],
-        method="filter_has_plan",
-        empty_label=_("All"),
-    )
+    has_plan = has_plan_filter(empty_label=_("All"))
 
     class Meta:
         model = Pilot
         fields = ["q", "tier", "status", "has_plan"]
-
-    def filter_has_plan(self, queryset, name, value):
-        if value == "yes":
-            return queryset.filter(plan__isnull=False)
-        if value == "no":
-            return queryset.filter(plan__isnull=True)
-        return queryset
 
 
 class ParkFilter(SearchMixin, django_filters.FilterSet):

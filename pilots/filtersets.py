@@ -145,6 +145,22 @@ class EnterpriseFilterSet(ScopedFilterSet):
         fields = []
 
 
+def filter_has_plan(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    """Pilots with (yes) or without (no) their own plan (一企一策) record."""
+    if value in ("yes", "no"):
+        return queryset.filter(plan__isnull=value == "no")
+    return queryset
+
+
+def has_plan_filter(**kwargs) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        label=_("Own plan"),
+        choices=[("yes", _("has a plan")), ("no", _("no plan yet"))],
+        method=filter_has_plan,
+        **kwargs,
+    )
+
+
 class PilotFilterSet(ScopedFilterSet):
     prefix = "enterprise__"
 
@@ -158,6 +174,7 @@ class PilotFilterSet(ScopedFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=Pilot.Status.choices, empty_label=ANY
     )
+    has_plan = has_plan_filter(empty_label=ANY)
 
     class Meta:
         model = Pilot

@@ -55,7 +55,10 @@ def _enterprise(scope: Scope, pk: int) -> Enterprise:
 
 def _pilot(scope: Scope, pk: int) -> Pilot:
     return get_object_in_scope(
-        selectors.pilot_list(scope=scope), scope, **selectors.PILOT_PLACE, pk=pk
+        selectors.pilot_list(scope=scope).select_related("plan"),
+        scope,
+        **selectors.PILOT_PLACE,
+        pk=pk,
     )
 
 
@@ -297,6 +300,9 @@ def pilot_detail(request, pk: int):
         "pilot": pilot,
         "history": selectors.record_history(pilot, limit=HISTORY_ON_DETAIL),
         "can_write": may_change,
+        "can_plan": scope.allows_write(
+            county_id=pilot.enterprise.county_id, township_id=pilot.enterprise.township_id
+        ),
         "status_form": PilotStatusForm(initial={"status": pilot.status, "version": pilot.version})
         if may_change
         else None,
