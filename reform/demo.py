@@ -4,6 +4,7 @@ Everything made here is demo data. Parks that no source confirms are created wit
 and say so on the pages. The same seed gives the same data.
 """
 
+import datetime
 import heapq
 import random
 from collections import defaultdict
@@ -14,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, GuidanceStation
 from clusters.reference import load_clusters
-from pilots.models import Enterprise, Pilot
+from pilots.models import Enterprise, Pilot, PilotPlan
 from reform.creditcode import ALPHABET, make_credit_code
 from reform.models import Industry, Park, PlanYear, Region, User
 from reform.reference import load_core_reference
@@ -386,6 +387,7 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
     bulk_create_with_history(pilots, Pilot, batch_size=2000, default_change_reason="seed_demo")
 
     seed_clusters_and_stations(rng, years[CURRENT_YEAR])
+    seed_plans(rng, years[CURRENT_YEAR])
     return DemoResult(enterprises=len(created), pilots=len(pilots), users=users)
 
 
@@ -399,7 +401,42 @@ def seed_clusters_and_stations(rng: random.Random, plan_year: PlanYear) -> None:
         contact, phone = DemoBuilder(seed=park.pk).person()
         station, _created = GuidanceStation.objects.get_or_create(
             name=f"{park.name}产改指导站",
-            defaults={"park": park, "contact_name": contact, "contact_phone": phone},
+            defaults={
+                "park": park,
+                "contact_name": contact,
+                "contact_phone": phone,
+                "founded_on": datetime.date(2024, rng.randint(1, 12), rng.randint(1, 28)),
+            },
         )
         pilots = Pilot.objects.filter(plan_year=plan_year, enterprise__park=park)
         station.pilots.add(*pilots)
+
+
+PLAN_GOALS = [
+    "建立职工技能等级认定制度，年内新增高技能人才{n}名。",
+    "完善劳模和工匠人才创新工作室，开展技术攻关项目{n}项。",
+    "健全职工代表大会制度，落实厂务公开，年内召开职代会{n}次。",
+    "畅通产业工人职业发展通道，推行“技能+学历”双提升，年内{n}人取得学历提升。",
+]
+PLAN_MEASURES = [
+    "与职业院校共建实训基地；每季度开展岗位练兵和技能竞赛。",
+    "设立职工创新专项资金；实行师带徒结对，签订带徒协议。",
+    "将技能等级与薪酬挂钩；建立首席技师制度。",
+]
+
+
+def seed_plans(rng: random.Random, plan_year: PlanYear) -> None:
+    """Own plans (一企一策) for most counted pilots; some are left without, as in real life."""
+    plans = []
+    counted = Pilot.objects.filter(plan_year=plan_year, status__in=Pilot.COUNTED_STATUSES)
+    for pilot in counted.order_by("pk"):
+        if rng.random() < 0.7:
+            plans.append(
+                PilotPlan(
+                    pilot=pilot,
+                    goals=rng.choice(PLAN_GOALS).format(n=rng.randint(2, 30)),
+                    measures=rng.choice(PLAN_MEASURES),
+                    target_date=datetime.date(plan_year.year, 12, 31),
+                )
+            )
+    bulk_create_with_history(plans, PilotPlan, batch_size=2000, default_change_reason="seed_demo")

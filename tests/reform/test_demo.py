@@ -31,6 +31,10 @@ def test_seed_demo_fills_every_tier_with_valid_codes_and_mixed_progress(db):
     }
     assert Park.objects.filter(is_demo=True).exists()
     assert Enterprise.history.count() == 1500
+    from pilots.models import PilotPlan
+
+    counted = Pilot.objects.filter(plan_year=current, status__in=Pilot.COUNTED_STATUSES)
+    assert 0 < PilotPlan.objects.count() < counted.count()  # most have a plan, some not yet
 
 
 def test_seed_demo_is_deterministic(db):
