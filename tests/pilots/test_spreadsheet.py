@@ -1,0 +1,492 @@
+"""Reading uploaded enterprise lists: pilots/spreadsheet.py.
+
+The files in files/ are made by files/make_fixtures.py; small variations are built here.
+"""
+
+import datetime as dt
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pilots import spreadsheet
+from pilots.spreadsheet import (
+    EMPTY,
+    FIELDS,
+    HEADERS,
+    REQUIRED_FIELDS,
+    SYNONYMS,
+    SpreadsheetError,
+    detect_format,
+    make_cell,
+    match_header,
+    parse_bool,
+    read_table,
+)
+
+FILES = Path(__file__).resolve().parent / "files"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fixture(name: str) -> bytes:
+    return (FILES / name).read_bytes()
+
+
+def xlsx(*rows: list[object], sheets: dict[str, list[list[object]]] | None = None) -> bytes:
+    workbook = openpyxl.Workbook()
+    for values in rows:
+        workbook.active.append(values)
+    for title, sheet_rows in (sheets or {}).items():
+        sheet = workbook.create_sheet(title)
+        for values in sheet_rows:
+            sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def texts(table: spreadsheet.Table, field: str) -> list[str]:
+    return [row.values[field].text for row in table.rows]
+
+
+def error_code(data: bytes, **limits: int) -> str:
+    with pytest.raises(SpreadsheetError) as caught:
+        read_table(data, **limits)
+    return caught.value.code
+
+
+@pytest.fixture(scope="module")
+def hand_made() -> spreadsheet.Table:
+    """enterprises.xlsx: title, note row, two-row merged header, blank and half-blank rows."""
+    return read_table(fixture("enterprises.xlsx"))
+
+
+# -- the hand-made xlsx ----------------------------------------------------------------------
+
+
+def test_it_finds_header_below_title_rows_and_merged_group_headers(hand_made):
+    assert hand_made.format == "xlsx"
+    assert hand_made.header_row == 4
+
+
+def test_it_takes_a_header_merged_down_from_the_group_row(hand_made):
+    name_column = next(column for column in hand_made.columns if column.field == "name")
+    assert (name_column.index, name_column.header) == (1, "企业名称*")
+
+
+def test_it_maps_headers_with_stars_brackets_and_units(hand_made):
+    assert [(column.index, column.field) for column in hand_made.columns] == [
+        (1, "name"),
+        (2, "credit_code"),
+        (3, "county"),
+        (4, "township"),
+        (5, "industry"),
+        (6, "employee_count"),
+        (7, "is_leading"),
+        (8, "contact_name"),
+        (9, "contact_phone"),
+        (10, "own_plan"),
+        (11, None),
+    ]
+    assert hand_made.columns[1].header == "统一社会信用代码（必填）"  # as typed, for messages
+
+
+def test_it_reports_unknown_headers_but_not_the_serial_number_column(hand_made):
+    assert hand_made.unrecognised == ["备注"]
+    assert hand_made.duplicates == []
+    assert hand_made.missing_required == []
+
+
+def test_it_keeps_excel_row_numbers_and_skips_blank_rows(hand_made):
+    # Row 7 is blank; rows 9 and 10 hold only a serial number or a remark.
+    assert [row.number for row in hand_made.rows] == [5, 6, 8]
+
+
+def test_every_row_has_every_mapped_field(hand_made):
+    for row in hand_made.rows:
+        assert list(row.values) == [c.field for c in hand_made.columns if c.field]
+    assert hand_made.rows[0].values["is_leading"].text == "是"
+    assert hand_made.rows[2].values["own_plan"] is EMPTY
+
+
+def test_it_strips_stray_and_invisible_spaces(hand_made):
+    first, second, third = hand_made.rows
+    assert first.values["name"].text == "连云港恒通精密机械有限公司"
+    assert first.values["name"].raw == "  连云港恒通精密机械有限公司 "
+    assert first.values["contact_name"].text == "张 伟"  # NBSP becomes an ordinary space
+    assert second.values["name"].text == "东海数字港科技有限公司"  # zero-width space gone
+    assert third.values["name"].raw.startswith("\u3000")
+
+
+def test_it_converts_full_width_characters_to_half_width(hand_made):
+    third = hand_made.rows[2].values
+    assert third["name"].text == "ABC智能装备(连云港)有限公司"
+    assert third["credit_code"].text == "91320706MA20BCDE5X"
+    assert third["employee_count"].text == "120"
+    assert third["employee_count"].was_number is False
+
+
+def test_it_flags_a_credit_code_typed_as_a_number(hand_made):
+    typed_as_text, typed_as_number, _ = (row.values["credit_code"] for row in hand_made.rows)
+    assert (typed_as_text.text, typed_as_text.was_number) == ("91320722MA1W7XKQ37", False)
+    # Excel kept 15 significant digits of 913207221234567890; the text shows what it shows.
+    assert typed_as_number.text == "913207221234568000"
+    assert typed_as_number.was_number is True
+    assert isinstance(typed_as_number.raw, float)
+
+
+def test_it_writes_whole_numbers_without_a_decimal_point(hand_made):
+    assert hand_made.rows[0].values["employee_count"] == ("339", 339.0, True)
+    assert hand_made.rows[1].values["contact_phone"].text == "13905181234"
+
+
+def test_it_keeps_fractions_and_leading_zeros_of_text(hand_made):
+    assert hand_made.rows[1].values["employee_count"].text == "12.5"
+    assert texts(hand_made, "contact_phone") == ["0518-87654321", "13905181234", "0571-87654321"]
+
+
+def test_it_writes_dates_as_iso_and_booleans_as_excel_shows_them(hand_made):
+    second = hand_made.rows[1].values
+    assert second["own_plan"] == ("2024-03-01", dt.date(2024, 3, 1), False)
+    assert second["is_leading"] == ("TRUE", True, False)
+
+
+def test_it_reads_the_visible_sheet_not_a_hidden_one(hand_made):
+    assert hand_made.sheet_name == "企业名单"
+    assert "隐藏表里的企业" not in texts(hand_made, "name")
+
+
+# -- other formats ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("enterprises.xlsx", "xlsx"),
+        ("enterprises.xls", "xls"),
+        ("enterprises.ods", "ods"),
+        ("enterprises-utf8-bom.csv", "csv"),
+        ("enterprises-gbk.csv", "csv"),
+        ("empty.xlsx", "xlsx"),
+    ],
+)
+def test_it_detects_the_format_from_the_content(name, expected):
+    assert detect_format(fixture(name)) == expected
+
+
+def test_the_file_name_does_not_matter():
+    # web-page.xls is HTML; a real xls renamed .csv would still be an xls.
+    assert detect_format(fixture("enterprises.xls")) == "xls"
+    with pytest.raises(SpreadsheetError) as caught:
+        detect_format(fixture("web-page.xls"))
+    assert caught.value.code == "web_page"
+
+
+def test_it_reads_an_xls_workbook():
+    table = read_table(fixture("enterprises.xls"))
+    assert (table.format, table.header_row) == ("xls", 2)
+    assert [row.number for row in table.rows] == [3, 5]
+    first, second = (row.values for row in table.rows)
+    assert first["contact_phone"].text == "051887654321"
+    assert first["employee_count"].text == "339"
+    assert first["own_plan"].text == "2024-03-01"
+    assert second["credit_code"].was_number is True
+    assert second["employee_count"].text == "0.3"  # 0.1 + 0.2, without the float noise
+
+
+def test_it_reads_an_ods_spreadsheet_padded_with_a_million_empty_rows():
+    table = read_table(fixture("enterprises.ods"))
+    assert (table.format, table.header_row) == ("ods", 3)
+    assert [row.number for row in table.rows] == [4, 7]
+    assert table.columns[1].field == "credit_code"  # headed 信用代码
+    first, second = (row.values for row in table.rows)
+    assert first["contact_phone"].text == "051887654321"
+    assert first["own_plan"].text == "2024-03-01"
+    assert second["credit_code"] == ("913207221234568000", 913207221234567890.0, True)
+
+
+@pytest.mark.parametrize("name", ["enterprises-utf8-bom.csv", "enterprises-gbk.csv"])
+def test_it_reads_csv_in_utf8_with_bom_and_in_gbk(name):
+    table = read_table(fixture(name))
+    assert (table.format, table.header_row) == ("csv", 3)
+    assert [row.number for row in table.rows] == [4, 5]
+    assert texts(table, "name") == [
+        "连云港恒通精密机械有限公司",
+        "东海数字港科技有限公司, 二分公司",
+    ]
+    # What Excel wrote for a number-typed code; only the validator can call it damaged.
+    assert table.rows[1].values["credit_code"] == ("9.13201E+17", "9.13201E+17", False)
+
+
+def test_it_reads_tab_separated_text():
+    data = "企业名称\t统一社会信用代码\t县区\n恒通\t91320722MA1W7XKQ37\t东海县\n".encode()
+    table = read_table(data)
+    assert texts(table, "county") == ["东海县"]
+
+
+# -- header detection ------------------------------------------------------------------------
+
+
+def test_one_known_header_is_not_a_header_row():
+    data = xlsx(["企业名称", "甲", "乙"], ["恒通", "x", "y"])
+    assert error_code(data) == "no_header"
+
+
+def test_a_header_needs_the_name_or_the_credit_code():
+    data = xlsx(["县区", "联系人", "联系电话"], ["东海县", "张伟", "0518"])
+    assert error_code(data) == "no_header"
+
+
+def test_it_finds_a_header_below_twenty_blank_rows():
+    data = xlsx(*[[]] * 25, ["企业名称", "县区"], ["恒通", "东海县"])
+    table = read_table(data)
+    assert table.header_row == 26
+    assert [row.number for row in table.rows] == [27]
+
+
+def test_it_reads_the_next_sheet_when_the_first_is_instructions():
+    data = xlsx(
+        ["填表说明：请按模板填写，不要合并单元格。"],
+        sheets={"名单": [["企业名称", "统一社会信用代码", "县区"], ["恒通", "913207", "东海县"]]},
+    )
+    table = read_table(data)
+    assert (table.sheet_name, table.header_row) == ("名单", 1)
+
+
+def test_a_duplicate_column_is_reported_and_the_first_one_wins():
+    data = xlsx(
+        ["企业名称", "统一社会信用代码", "县区", "电话", "手机"],
+        ["恒通", "91320722MA1W7XKQ37", "东海县", "0518-1", "139"],
+    )
+    table = read_table(data)
+    assert table.duplicates == ["手机"]
+    assert table.unrecognised == ["手机"]
+    assert table.columns[4].field is None
+    assert texts(table, "contact_phone") == ["0518-1"]
+
+
+def test_it_lists_missing_required_fields():
+    table = read_table(xlsx(["企业名称", "联系人"], ["恒通", "张伟"]))
+    assert table.missing_required == ["credit_code", "county"]
+    assert list(table.rows[0].values) == ["name", "contact_name"]
+
+
+def test_it_skips_a_header_repeated_down_the_sheet():
+    data = xlsx(
+        ["企业名称", "统一社会信用代码", "县区"],
+        ["恒通", "91320722MA1W7XKQ37", "东海县"],
+        ["企业名称", "统一社会信用代码", "县区"],
+        ["港城", "91320706MA20BCDE5X", "海州区"],
+    )
+    table = read_table(data)
+    assert [row.number for row in table.rows] == [2, 4]
+
+
+def test_a_short_row_gets_empty_cells():
+    table = read_table("企业名称,县区\n恒通\n".encode())
+    assert table.rows[0].values == {"name": ("恒通", "恒通", False), "county": EMPTY}
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("企业名称*", "name"),
+        ("＊企业名称", "name"),
+        ("企业（单位）名称", "name"),
+        ("统一社会信用代码（必填）", "credit_code"),
+        ("统一社会\n信用代码", "credit_code"),
+        (" 县（区、功能板块） ", "county"),
+        ("县区/功能板块", "county"),
+        ("职工人数（人）", "employee_count"),
+        ("联系电话(手机)", "contact_phone"),
+        ("ＰＨＯＮＥ", None),
+        ("备注", None),
+        ("", None),
+    ],
+)
+def test_it_matches_header_spellings(header, field):
+    assert match_header(header) == field
+
+
+def test_every_field_has_a_preferred_header_that_maps_back_to_it():
+    assert list(HEADERS) == FIELDS == list(SYNONYMS)
+    assert set(REQUIRED_FIELDS) <= set(FIELDS)
+    for field, header in HEADERS.items():
+        assert match_header(header) == field
+        assert header in SYNONYMS[field]
+
+
+def test_no_header_spelling_belongs_to_two_fields():
+    owners: dict[str, set[str]] = {}
+    for field, names in SYNONYMS.items():
+        for name in names:
+            owners.setdefault(spreadsheet.normalise_header(name), set()).add(field)
+    assert {key: fields for key, fields in owners.items() if len(fields) > 1} == {}
+
+
+# -- cells and booleans ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "was_number"),
+    [
+        (339.0, "339", True),
+        (-2.0, "-2", True),
+        (0.1 + 0.2, "0.3", True),
+        (12.25, "12.25", True),
+        (9.13207221234568e17, "913207221234568000", True),
+        (13905181234, "13905181234", True),
+        ("0518", "0518", False),
+        ("  a\n b\tc  ", "a b c", False),
+        ("Ａ１（２）", "A1(2)", False),
+        (True, "TRUE", False),
+        (False, "FALSE", False),
+        (dt.date(2024, 3, 1), "2024-03-01", False),
+        (dt.datetime(2024, 3, 1), "2024-03-01", False),
+        (dt.datetime(2024, 3, 1, 8, 30), "2024-03-01 08:30:00", False),
+        (dt.time(8, 30), "08:30:00", False),
+    ],
+)
+def test_it_turns_cell_values_into_text(value, text, was_number):
+    cell = make_cell(value)
+    assert (cell.text, cell.raw, cell.was_number) == (text, value, was_number)
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\u3000\u200b", None])
+def test_blank_cells_are_the_shared_empty_cell(value):
+    assert make_cell(value) is EMPTY
+
+
+@pytest.mark.parametrize("text", ["是", "Y", "y", "yes", "TRUE", "true", "1", "√", "１", " 是 "])
+def test_parse_bool_accepts_yes(text):
+    assert parse_bool(text) is True
+
+
+@pytest.mark.parametrize("text", ["否", "N", "no", "False", "0", "×"])
+def test_parse_bool_accepts_no(text):
+    assert parse_bool(text) is False
+
+
+@pytest.mark.parametrize("text", ["", "  ", None])
+def test_parse_bool_returns_none_for_blank(text):
+    assert parse_bool(text) is None
+
+
+@pytest.mark.parametrize("text", ["有", "2", "maybe", "x"])
+def test_parse_bool_refuses_anything_else(text):
+    with pytest.raises(ValueError):
+        parse_bool(text)
+
+
+# -- files we refuse -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("macro.xlsm", "macro"),
+        ("password.xlsx", "encrypted"),
+        ("word.doc", "unsupported"),
+        ("web-page.xls", "web_page"),
+        ("empty.xlsx", "empty"),
+        ("no-header.xlsx", "no_header"),
+        ("truncated.xlsx", "corrupt"),
+        ("zip-bomb.xlsx", "zip_bomb"),
+        ("billion-laughs.xlsx", "unsafe_xml"),
+        ("ods-bomb.ods", "sheet_too_large"),
+    ],
+)
+def test_it_refuses_bad_files_with_a_reason(name, code):
+    assert error_code(fixture(name)) == code
+
+
+def test_it_refuses_a_cell_a_million_rows_away_before_calamine_allocates_the_grid():
+    # Unguarded, calamine asks for 512 GB and aborts the whole process, so use a child process.
+    script = (
+        "import sys; from pilots.spreadsheet import read_table, SpreadsheetError\n"
+        "try: read_table(open(sys.argv[1], 'rb').read())\n"
+        "except SpreadsheetError as e: print(e.code, e.params['row'], e.params['column'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(FILES / "far-cell.xlsx")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["sheet_too_large", "1048576", "XFD"], result.stderr
+
+
+def test_the_zip_bomb_is_refused_before_anything_is_decompressed(monkeypatch):
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a member was opened")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", no_reading)
+    assert error_code(fixture("zip-bomb.xlsx")) == "zip_bomb"
+
+
+def test_it_refuses_a_member_with_an_absurd_compression_ratio():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", bytes(20 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 100_000
+    assert error_code(buffer.getvalue()) == "zip_bomb"
+
+
+def test_the_unzipped_limit_can_be_lowered():
+    assert error_code(fixture("enterprises.xlsx"), max_unzipped_bytes=10_000) == "zip_bomb"
+
+
+def test_it_refuses_a_file_over_the_size_limit():
+    data = fixture("enterprises.xlsx")
+    assert error_code(data, max_bytes=len(data) - 1) == "too_large"
+    assert read_table(data, max_bytes=len(data)).rows
+    with pytest.raises(SpreadsheetError) as caught:
+        read_table(b"a" * (1024 * 1024 + 1), max_bytes=1024 * 1024)
+    assert caught.value.params == {"limit": "1"}
+
+
+def test_it_refuses_more_rows_than_the_limit():
+    assert error_code(fixture("enterprises.xlsx"), max_rows=2) == "too_many_rows"
+    assert len(read_table(fixture("enterprises.xlsx"), max_rows=3).rows) == 3
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nstream\n\x00\x01\x02",
+        b"\x1f\x8b\x08\x00" + bytes(100),
+    ],
+)
+def test_it_refuses_binary_junk(data):
+    assert error_code(data) == "unsupported"
+
+
+def test_it_refuses_other_office_documents():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert error_code(buffer.getvalue()) == "unsupported"
+
+
+def test_it_refuses_an_empty_upload():
+    assert error_code(b"") == "empty_file"
+
+
+def test_a_blank_csv_is_empty():
+    assert error_code(b"\xef\xbb\xbf,,,\r\n\r\n") == "empty"
+
+
+def test_the_error_message_is_for_people_and_carries_its_numbers():
+    with pytest.raises(SpreadsheetError) as caught:
+        read_table(fixture("enterprises.xlsx"), max_rows=2)
+    assert caught.value.params == {"limit": 2}
+    assert "2" in str(caught.value)
+    assert "%(" not in str(caught.value)
