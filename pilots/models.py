@@ -316,6 +316,17 @@ class ImportBatch(models.Model):
         return f"import:{self.pk}"
 
     @property
+    def area_name(self) -> str:
+        """The uploader's area; empty for the whole city."""
+        region = self.scope_township or self.scope_county
+        return region.name if region else ""
+
+    @property
+    def uploader_name(self) -> str:
+        user = self.created_by
+        return (user.get_full_name() or user.username) if user else ""
+
+    @property
     def rows_accepted(self) -> int:
         return self.row_count - self.rows_rejected
 

@@ -46,3 +46,13 @@ def xlsx(rows: list[dict], *, columns=None, title: str | None = None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def use_test_settings(settings, media_root) -> None:
+    """Uploads into a temporary folder; static files from the finders (no manifest)."""
+    settings.MEDIA_ROOT = media_root
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

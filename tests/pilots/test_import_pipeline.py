@@ -10,12 +10,12 @@ from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, make_pilot, next_credit_code
-from tests.pilots.import_files import row, xlsx
+from tests.pilots.import_files import row, use_test_settings, xlsx
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    use_test_settings(settings, tmp_path)
 
 
 def upload(user, plan_year, data, name="list.xlsx"):
@@ -127,7 +127,7 @@ def test_the_same_code_twice_is_an_error_naming_both_rows(users, plan_year):
 
 def test_a_credit_code_typed_as_a_number_is_an_error(users, plan_year):
     batch = upload(users["county"], plan_year, xlsx([row(name="甲", credit_code=913207221234567)]))
-    assert [(2, "credit_code")] == [(n, f) for n, f, _m in errors(batch)]
+    assert [(n, f) for n, f, _m in errors(batch)] == [(2, "credit_code")]
     assert "15" in errors(batch)[0][2]
 
 
@@ -157,7 +157,7 @@ def test_an_existing_enterprise_outside_the_scope_is_rejected(users, plan_year):
     other = make_enterprise(county="320724", township=None)
     data = xlsx([row(name="抢过来", credit_code=other.credit_code)])
     batch = upload(users["county"], plan_year, data)
-    assert [(2, "credit_code")] == [(n, f) for n, f, _m in errors(batch)]
+    assert [(n, f) for n, f, _m in errors(batch)] == [(2, "credit_code")]
 
 
 def test_confirm_revalidates_when_a_record_changed_since_the_preview(users, plan_year):
