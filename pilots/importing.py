@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,6 +189,17 @@ class Lookups:
         self.tier = _words(TIER_WORDS, Pilot.Tier.choices)
         self.status = _words(STATUS_WORDS, Pilot.Status.choices)
 
+        # Labels translated once: gettext per cell is a large part of a big preview.
+        self.labels = {
+            "ownership": {value: str(label) for value, label in Enterprise.Ownership.choices},
+            "chain_position": {
+                value: str(label) for value, label in Enterprise.ChainPosition.choices
+            },
+            "tier": {value: str(label) for value, label in Pilot.Tier.choices},
+            "status": {value: str(label) for value, label in Pilot.Status.choices},
+        }
+        self.yes_no = {True: _("yes"), False: _("no")}
+
     def display(self, name: str, value: Any) -> str:
         """A stored value as the preview shows it."""
         if value is None or value == "":
@@ -199,16 +210,10 @@ class Lookups:
             return self.park_names.get(value, str(value))
         if name == "industry":
             return self.industry_names.get(value, str(value))
-        if name == "ownership":
-            return str(Enterprise.Ownership(value).label)
-        if name == "chain_position":
-            return str(Enterprise.ChainPosition(value).label)
-        if name == "tier":
-            return str(Pilot.Tier(value).label)
-        if name == "status":
-            return str(Pilot.Status(value).label)
+        if name in self.labels:
+            return self.labels[name].get(value, str(value))
         if isinstance(value, bool):
-            return _("yes") if value else _("no")
+            return self.yes_no[value]
         return str(value)
 
 
@@ -339,15 +344,17 @@ class _RowChecker:
             else:
                 parsed.enterprise["industry"] = industry_id
 
-        for name, words, message in (
-            ("ownership", lookups.ownership, _("Unknown ownership; choose one from the list.")),
-            ("chain_position", lookups.chain, _("Write 上游 (upstream) or 下游 (downstream).")),
-        ):
+        for name, words in (("ownership", lookups.ownership), ("chain_position", lookups.chain)):
             value = text(name)
             if value:
                 found = words.get(key(value))
                 if found is None:
-                    error(name, message)
+                    error(
+                        name,
+                        _("Unknown ownership; choose one from the list.")
+                        if name == "ownership"
+                        else _("Write 上游 (upstream) or 下游 (downstream)."),
+                    )
                 else:
                     parsed.enterprise[name] = found
 
@@ -785,6 +792,63 @@ ENTERPRISE_UPDATE_FIELDS = [*ENTERPRISE_FIELDS, "version", "updated_at"]
 PILOT_UPDATE_FIELDS = [*PILOT_FIELDS, "version", "updated_at"]
 
 
+def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> None:
+    """INSERT … ON CONFLICT DO UPDATE, one statement run for many rows (SQLite, PostgreSQL).
+
+    Raw SQL because Django's bulk_create prepares every value of every row in Python, which
+    is most of the time of a large import; here the values are already what the columns hold.
+    A row that updates an existing record also raises its version by one.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    sets = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update)
+    sql = (
+        # Names come from the models, values go as parameters.
+        f"INSERT INTO {table} ({', '.join(quote(name) for name in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET {sets}, "
+        f"{quote('version')} = {table}.{quote('version')} + 1"
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 5000):
+            cursor.executemany(sql, chunk)
+
+
+def _ids(model, key_field: str, keys: list, **filters) -> dict:
+    """Primary keys by a unique field, a chunk of keys per query."""
+    found = {}
+    for chunk in _chunks(keys):
+        queryset = model.objects.filter(**filters, **{f"{key_field}__in": chunk})
+        found.update({key: pk for key, pk in queryset.values_list(key_field, "pk")})
+    return found
+
+
+def _history_from_table(model, ids: list[int], kind: str, user_id, reason: str, when) -> None:
+    """History rows copied by the database from the records as they now are."""
+    if not ids:
+        return
+    quote = connection.ops.quote_name
+    historical = model.history.model
+    tracked = [quote(field.column) for field in historical.tracked_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    if connection.vendor == "postgresql":
+        marks = "%s::timestamptz, %s::varchar, %s::varchar, %s::bigint"
+    else:
+        marks = "%s, %s, %s, %s"
+    stamp = connection.ops.adapt_datetimefield_value(when)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids):
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
+                f"({', '.join(tracked + [quote(name) for name in extra])}) "
+                f"SELECT {', '.join(tracked)}, {marks} FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
+                [stamp, reason, kind, user_id, *chunk],
+            )
+
+
 def _upsert_enterprises(objects: list[Enterprise]) -> None:
     Enterprise.objects.bulk_create(
         objects,
@@ -837,71 +901,73 @@ def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
 def _apply_rows(batch, rows, existing, pilots, user) -> None:
     now = timezone.now()
     reason = batch.change_reason
-    created, updated, before = [], [], []
+    user_id = user.pk if user else None
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    created, updated, before, enterprise_rows = [], [], [], []
     for row in rows:
-        action = row[R_ACTION]
-        if action == "same":
+        if row[R_ACTION] == "same":
             continue
-        values = _model_values(row[R_VALUES], ENTERPRISE_FIELDS)
-        found = existing.get(row[R_CODE])
-        enterprise = Enterprise(credit_code=row[R_CODE], **values, updated_at=now)
+        code = row[R_CODE]
+        found = existing.get(code)
         if found is None:
-            enterprise.version = 1
-            enterprise.created_at = now
-            created.append(enterprise)
+            created.append(code)
         else:
-            enterprise.version = found[-2] + 1
-            updated.append(enterprise)
+            updated.append(found[0])
             before.append(found)
-    _upsert_enterprises(created + updated)
-    # The upsert returns the ids of new rows on SQLite ≥ 3.35 and PostgreSQL alike.
+        enterprise_rows.append([code, *row[R_VALUES], stamp, stamp, 1])
+    _upsert(
+        Enterprise,
+        ["credit_code", *_attnames(ENTERPRISE_FIELDS), "created_at", "updated_at", "version"],
+        enterprise_rows,
+        conflict=["credit_code"],
+        update=[*_attnames(ENTERPRISE_FIELDS), "updated_at"],
+    )
     ids = {code: values[0] for code, values in existing.items()}
-    for enterprise in created + updated:
-        ids[enterprise.credit_code] = enterprise.pk
-    # The upsert left created_at as it was; the history rows should say so too.
-    for enterprise, found in zip(updated, before, strict=True):
-        enterprise.created_at = found[-3]
-    _history(Enterprise, created, kind="+", user=user, reason=reason, when=now)
-    _history(Enterprise, updated, kind="~", user=user, reason=reason, when=now)
+    ids.update(_ids(Enterprise, "credit_code", created))
+    created_ids = [ids[code] for code in created]
+    _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
+    _history_from_table(Enterprise, updated, "~", user_id, reason, now)
 
-    pilots_created, pilots_updated, pilots_before = [], [], []
+    pilots_created, pilots_updated, pilots_before, pilot_rows = [], [], [], []
     for row in rows:
-        pilot_action = row[R_PILOT_ACTION]
-        if pilot_action not in ("create", "update"):
+        if row[R_PILOT_ACTION] not in ("create", "update"):
             continue
         enterprise_id = ids[row[R_CODE]]
-        tier, status, own_plan = row[R_PILOT_VALUES]
-        pilot = Pilot(
-            enterprise_id=enterprise_id,
-            plan_year_id=batch.plan_year_id,
-            tier=tier,
-            status=status,
-            own_plan=own_plan,
-            updated_at=now,
-        )
         found = pilots.get(enterprise_id)
         if found is None:
-            pilot.version = 1
-            pilot.registered_by = user
-            pilot.registered_at = now
-            pilots_created.append(pilot)
+            pilots_created.append(enterprise_id)
         else:
-            pilot.version = found[-2] + 1
-            pilot.registered_by_id, pilot.registered_at = found[-4], found[-3]
-            pilots_updated.append(pilot)
+            pilots_updated.append(found[0])
             pilots_before.append(found)
-    _upsert_pilots(pilots_created + pilots_updated)
-    for pilot, found in zip(pilots_updated, pilots_before, strict=True):
-        pilot.pk = found[0]
-    _history(Pilot, pilots_created, kind="+", user=user, reason=reason, when=now)
-    _history(Pilot, pilots_updated, kind="~", user=user, reason=reason, when=now)
+        pilot_rows.append(
+            [enterprise_id, batch.plan_year_id, *row[R_PILOT_VALUES], user_id, stamp, stamp, 1]
+        )
+    _upsert(
+        Pilot,
+        [
+            "enterprise_id",
+            "plan_year_id",
+            *PILOT_FIELDS,
+            "registered_by_id",
+            "registered_at",
+            "updated_at",
+            "version",
+        ],
+        pilot_rows,
+        conflict=["enterprise_id", "plan_year_id"],
+        update=[*PILOT_FIELDS, "updated_at"],
+    )
+    new_pilots = _ids(Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id)
+    pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
+    _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
+    _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
 
     _write_json(
         _undo_path(batch),
         {
-            "enterprises_created": [e.pk for e in created],
+            "enterprises_created": created_ids,
             "enterprises_before": [_jsonable(values) for values in before],
-            "pilots_created": [p.pk for p in pilots_created],
+            "pilots_created": pilots_created,
             "pilots_before": [_jsonable(values) for values in pilots_before],
         },
     )

@@ -186,11 +186,11 @@ def test_confirm_writes_all_or_nothing(users, plan_year, monkeypatch):
     data = xlsx([row(name=f"企业{i}", credit_code=next_credit_code()) for i in range(3)])
     batch = upload(users["county"], plan_year, data)
 
-    def broken(model, objects, **kwargs):
+    def broken(model, *args):
         if model is Pilot:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_history", broken)
+    monkeypatch.setattr(importing, "_history_from_table", broken)
     with pytest.raises(RuntimeError):
         confirm(batch, users["county"])
     assert Enterprise.objects.count() == 0
