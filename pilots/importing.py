@@ -17,20 +17,22 @@ import gzip
 import hashlib
 import json
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.spreadsheet import HEADERS, SpreadsheetError, Table, parse_bool, read_table
-from reform.creditcode import CreditCodeError, validate_credit_code
+from reform.creditcode import CreditCodeError, normalise_credit_code, validate_credit_code
 from reform.models import Industry, Park, PlanYear, Region, User
 from reform.scopes import Scope
 from reform.text import normalise_text
@@ -217,7 +219,7 @@ class Lookups:
         return str(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowError:
     row: int
     field: str
@@ -229,7 +231,7 @@ class RowError:
         return [self.row, self.field, self.header, self.value, self.message]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     number: int
     credit_code: str
@@ -283,14 +285,13 @@ class _RowChecker:
                     "Format the column as text and type the code again."
                 ),
             )
+        elif code == EXAMPLE_CREDIT_CODE:
+            error("credit_code", _("This is the template's example row; delete it."))
         else:
             try:
                 parsed.credit_code = validate_credit_code(code)
             except CreditCodeError as exc:
                 error("credit_code", str(exc))
-            else:
-                if parsed.credit_code == EXAMPLE_CREDIT_CODE:
-                    error("credit_code", _("This is the template's example row; delete it."))
 
         county_id = None
         county = text("county")
@@ -477,13 +478,18 @@ def load_existing(codes: list[str], plan_year_id: int) -> tuple[dict[str, tuple]
     return enterprises, pilots
 
 
-def state_digest(codes: list[str], enterprises: dict[str, tuple], pilots: dict[int, tuple]) -> str:
-    """A fingerprint of the matched records' versions: equal digests, nothing changed."""
-    digest = hashlib.sha256()
-    for code in sorted(codes):
-        found = enterprises.get(code)
-        pilot = pilots.get(found[0]) if found else None
-        digest.update(
+class _Digest:
+    """A fingerprint of the matched records' versions, row by row in the plan's order.
+
+    The preview takes it; the confirmation takes it again over the same rows: equal digests
+    mean no record the plan touches was created, changed or deleted in between.
+    """
+
+    def __init__(self):
+        self.hash = hashlib.sha256()
+
+    def add(self, code: str, found: tuple | None, pilot: tuple | None) -> None:
+        self.hash.update(
             repr(
                 (
                     code,
@@ -492,22 +498,40 @@ def state_digest(codes: list[str], enterprises: dict[str, tuple], pilots: dict[i
                 )
             ).encode()
         )
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
+
+
+def state_digest(codes: list[str], enterprises: dict[str, tuple], pilots: dict[int, tuple]) -> str:
+    digest = _Digest()
+    for code in codes:
+        found = enterprises.get(code)
+        digest.add(code, found, pilots.get(found[0]) if found else None)
     return digest.hexdigest()
 
 
-@dataclass
 class Preview:
-    """What an upload would do; the `rows` and `errors` are what the batch keeps."""
+    """What an upload would do. Planned rows go straight into a compressed temporary file
+    (one JSON list a line, the summary last), so a large preview is not held in memory."""
 
-    table: Table
-    rows: list[list] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    rejected: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    digest: str = ""
+    def __init__(self, table: Table):
+        self.table = table
+        self.errors: list[RowError] = []
+        self.rejected = 0
+        self.counts: dict[str, int] = {}
+        self.digest = ""
+        self.last: list | None = None
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish()'s caller
+        self._gzip = gzip.GzipFile(fileobj=self._file, mode="wb", compresslevel=1)
 
-    def plan(self) -> dict:
-        return {
+    def add_row(self, row: list) -> None:
+        self.last = row
+        self._gzip.write(_dumps(row) + b"\n")
+
+    def finish(self):
+        """The plan file, rewound: every planned row, then the summary."""
+        summary = {
             "version": 1,
             "format": self.table.format,
             "sheet": self.table.sheet_name,
@@ -515,8 +539,15 @@ class Preview:
             "columns": [[c.index, c.header, c.field] for c in self.table.columns],
             "unrecognised": self.table.unrecognised,
             "errors": [error.as_list() for error in self.errors],
-            "rows": self.rows,
         }
+        self._gzip.write(_dumps(summary) + b"\n")
+        self._gzip.close()
+        self._file.seek(0)
+        return self._file
+
+
+def _dumps(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # Indexes into a plan row.
@@ -525,7 +556,12 @@ R_PILOT_ACTION, R_PILOT_VALUES, R_PILOT_CHANGES, R_CLUSTER = 5, 6, 7, 8
 
 
 def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview:
-    """Check every row and compare it with the database; writes nothing."""
+    """Check every row and compare it with the database; writes nothing.
+
+    Two passes: the first only gathers the credit codes (duplicates, one load of the matching
+    records); the second checks and plans each row and lets go of the row it read, so a large
+    file is never held twice.
+    """
     lookups = Lookups(scope)
     checker = _RowChecker(table, lookups)
     preview = Preview(table=table)
@@ -540,12 +576,20 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
         ),
         0,
     )
-    parsed_rows = [checker.parse(row) for row in table.rows]
     rows_by_code: dict[str, list[int]] = {}
-    for parsed in parsed_rows:
-        if parsed.credit_code:
-            rows_by_code.setdefault(parsed.credit_code, []).append(parsed.number)
-    for parsed in parsed_rows:
+    for row in table.rows:
+        cell = row.values.get("credit_code")
+        if cell is not None and cell.text and not cell.was_number:
+            rows_by_code.setdefault(normalise_credit_code(cell.text), []).append(row.number)
+    existing, pilots = load_existing(list(rows_by_code), plan_year.pk)
+    column = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
+    pilot_column = {name: index for index, name in enumerate(PILOT_COLUMNS)}
+    digest = _Digest()
+
+    rows = table.rows
+    for index, row in enumerate(rows):
+        parsed = checker.parse(row)
+        rows[index] = None  # the row is no longer needed; its cells can go
         numbers = rows_by_code.get(parsed.credit_code, ())
         if len(numbers) > 1:
             # Every row of the pair (or more) is wrong, and each names the others.
@@ -560,28 +604,20 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
                     % {"rows": others},
                 )
             )
-
-    codes = [p.credit_code for p in parsed_rows if p.credit_code and not p.errors]
-    existing, pilots = load_existing(codes, plan_year.pk)
-    column = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
-    pilot_column = {name: index for index, name in enumerate(PILOT_COLUMNS)}
-    accepted_codes: list[str] = []
-
-    for parsed in parsed_rows:
         if not parsed.errors:
             _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, preview)
         if parsed.errors:
             preview.rejected += 1
             preview.errors.extend(parsed.errors)
             continue
-        row = preview.rows[-1]
-        accepted_codes.append(parsed.credit_code)
-        action = row[R_ACTION]
-        counts[f"enterprises_{_COUNT_WORD[action]}"] += 1
-        if row[R_PILOT_ACTION]:
-            counts[f"pilots_{_COUNT_WORD[row[R_PILOT_ACTION]]}"] += 1
+        planned = preview.last
+        found = existing.get(parsed.credit_code)
+        digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
+        counts[f"enterprises_{_COUNT_WORD[planned[R_ACTION]]}"] += 1
+        if planned[R_PILOT_ACTION]:
+            counts[f"pilots_{_COUNT_WORD[planned[R_PILOT_ACTION]]}"] += 1
     preview.counts = counts
-    preview.digest = state_digest(accepted_codes, existing, pilots)
+    preview.digest = digest.hexdigest()
     return preview
 
 
@@ -639,7 +675,9 @@ def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, 
     if pilot_found is not None:
         pilot_old = {name: pilot_found[pilot_column[name]] for name in PILOT_FIELDS}
         pilot_new = {**pilot_old, **parsed.pilot}
-        if pilot_new != pilot_old and pilot_new["tier"] not in lookups.tiers:
+        if pilot_new != pilot_old and not {pilot_old["tier"], pilot_new["tier"]} <= set(
+            lookups.tiers
+        ):
             reject("tier", _("You cannot change a pilot of this tier."), "")
         pilot_changes = [
             [name, lookups.display(name, pilot_old[name]), lookups.display(name, pilot_new[name])]
@@ -668,7 +706,7 @@ def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, 
             if old[name] != new[name]
         ]
         action = "update" if changes else "same"
-    preview.rows.append(
+    preview.add_row(
         [
             parsed.number,
             parsed.credit_code,
@@ -687,7 +725,7 @@ def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, 
 
 
 def _write_json(path: str, data: dict) -> str:
-    body = gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+    body = gzip.compress(_dumps(data), 1)
     if default_storage.exists(path):
         default_storage.delete(path)
     return default_storage.save(path, ContentFile(body))
@@ -699,11 +737,26 @@ def _read_json(path: str) -> dict:
 
 
 def load_plan(batch: ImportBatch) -> dict:
-    return _read_json(batch.plan.name)
+    """The batch's summary with "rows": every planned row, in the file's order."""
+    rows: list[list] = []
+    summary: dict = {}
+    with batch.plan.open("rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
+        for line in lines:
+            item = json.loads(line)
+            if isinstance(item, dict):
+                summary = item
+            else:
+                rows.append(item)
+    summary["rows"] = rows
+    return summary
 
 
 def _store_preview(batch: ImportBatch, preview: Preview) -> None:
-    batch.plan.name = _write_json(f"imports/plans/{batch.pk}.json.gz", preview.plan())
+    path = f"imports/plans/{batch.pk}.jsonl.gz"
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    with preview.finish() as plan:
+        batch.plan.name = default_storage.save(path, File(plan))
     batch.header_row = preview.table.header_row
     batch.unrecognised = preview.table.unrecognised
     batch.file_format = preview.table.format
@@ -1042,10 +1095,25 @@ def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
 
 
 def _delete_with_history(model, ids: list[int], user, reason: str, now) -> None:
+    """Delete the records a batch created; simple_history writes their "-" rows."""
     for chunk in _chunks(ids):
         objects = list(model.objects.filter(pk__in=chunk))
-        _history(model, objects, kind="-", user=user, reason=reason, when=now)
-        model.objects.filter(pk__in=chunk).delete()
+        for obj in objects:
+            # Read by simple_history's post_delete handler for the deletion's history row.
+            obj._change_reason = reason
+            obj._history_user = user
+            obj._history_date = now
+        collector = Collector(using=model.objects.db, origin=model)
+        try:
+            collector.collect(objects)
+        except ProtectedError as exc:
+            raise CannotUndo(
+                _(
+                    "Records this import created are now used elsewhere (for example by a "
+                    "pilot of another plan year); it can no longer be undone."
+                )
+            ) from exc
+        collector.delete()
 
 
 def _restore(model, columns, values, rows: list[list], user, reason: str, now) -> None:

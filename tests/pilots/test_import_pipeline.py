@@ -252,3 +252,50 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(users, plan_year, kin
 
     # Below one chunk of each bulk statement (SQLite: 999 variables), the count is fixed.
     assert run(5) == run(40)
+
+
+def test_undo_records_each_deletion_once_with_the_reason(users, plan_year):
+    code = next_credit_code()
+    batch = confirm(
+        upload(users["county"], plan_year, xlsx([row(name="甲", credit_code=code)])),
+        users["county"],
+    )
+    enterprise_id = Enterprise.objects.get(credit_code=code).pk
+    batch_undo(batch=batch, user=users["county"])
+    deletions = Enterprise.history.filter(id=enterprise_id, history_type="-")
+    assert [d.history_change_reason for d in deletions] == [f"undo:{batch.pk}"]
+
+
+def test_undo_is_refused_when_a_created_enterprise_is_used_since(users, plan_year):
+    from reform.services import plan_year_create
+
+    code = next_credit_code()
+    batch = confirm(
+        upload(
+            users["county"], plan_year, xlsx([row(name="甲", credit_code=code, tier="", status="")])
+        ),
+        users["county"],
+    )
+    # A pilot of another year, registered without touching the enterprise itself.
+    Pilot.objects.create(
+        enterprise=Enterprise.objects.get(credit_code=code),
+        plan_year=plan_year_create(year=2027),
+        tier="county",
+    )
+    with pytest.raises(CannotUndo):
+        batch_undo(batch=batch, user=users["county"])
+    assert Enterprise.objects.filter(credit_code=code).exists()
+
+
+def test_a_county_official_cannot_change_a_city_tier_pilot(users, plan_year):
+    enterprise = make_enterprise()
+    make_pilot(plan_year, enterprise=enterprise, tier="city", status="proposed")
+    data = xlsx([row(name=enterprise.name, credit_code=enterprise.credit_code, tier="县级")])
+    batch = upload(users["county"], plan_year, data)
+    assert [(2, "tier")] == [(n, f) for n, f, _m in errors(batch)]
+
+
+def test_the_template_example_row_is_named_as_such(users, plan_year):
+    data = xlsx([row(name="示例", credit_code=importing.EXAMPLE_CREDIT_CODE)])
+    batch = upload(users["county"], plan_year, data)
+    assert "example" in errors(batch)[0][2]
