@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import gzip
 import hashlib
+import itertools
 import json
 import re
 import tempfile
@@ -503,14 +504,6 @@ class _Digest:
         return self.hash.hexdigest()
 
 
-def state_digest(codes: list[str], enterprises: dict[str, tuple], pilots: dict[int, tuple]) -> str:
-    digest = _Digest()
-    for code in codes:
-        found = enterprises.get(code)
-        digest.add(code, found, pilots.get(found[0]) if found else None)
-    return digest.hexdigest()
-
-
 class Preview:
     """What an upload would do. Planned rows go straight into a compressed temporary file
     (one JSON list a line, the summary last), so a large preview is not held in memory."""
@@ -558,9 +551,9 @@ R_PILOT_ACTION, R_PILOT_VALUES, R_PILOT_CHANGES, R_CLUSTER = 5, 6, 7, 8
 def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview:
     """Check every row and compare it with the database; writes nothing.
 
-    Two passes: the first only gathers the credit codes (duplicates, one load of the matching
-    records); the second checks and plans each row and lets go of the row it read, so a large
-    file is never held twice.
+    Two passes: the first only gathers the credit codes (for duplicates); the second loads the
+    matching records a chunk of rows at a time, checks and plans each row and lets go of the
+    row it read, so a large file is never held twice.
     """
     lookups = Lookups(scope)
     checker = _RowChecker(table, lookups)
@@ -577,45 +570,52 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
         0,
     )
     rows_by_code: dict[str, list[int]] = {}
+    row_codes: list[str] = []
     for row in table.rows:
         cell = row.values.get("credit_code")
+        code = ""
         if cell is not None and cell.text and not cell.was_number:
-            rows_by_code.setdefault(normalise_credit_code(cell.text), []).append(row.number)
-    existing, pilots = load_existing(list(rows_by_code), plan_year.pk)
+            code = normalise_credit_code(cell.text)
+            rows_by_code.setdefault(code, []).append(row.number)
+        row_codes.append(code)
     column = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
     pilot_column = {name: index for index, name in enumerate(PILOT_COLUMNS)}
     digest = _Digest()
 
     rows = table.rows
-    for index, row in enumerate(rows):
-        parsed = checker.parse(row)
-        rows[index] = None  # the row is no longer needed; its cells can go
-        numbers = rows_by_code.get(parsed.credit_code, ())
-        if len(numbers) > 1:
-            # Every row of the pair (or more) is wrong, and each names the others.
-            others = "、".join(str(n) for n in numbers if n != parsed.number)
-            parsed.errors.append(
-                RowError(
-                    parsed.number,
-                    "credit_code",
-                    checker.header("credit_code"),
-                    parsed.credit_code,
-                    _("The same credit code is also on row %(rows)s of the file.")
-                    % {"rows": others},
+    for start in range(0, len(rows), CHUNK):
+        # The records this chunk of rows may match; a chunk at a time keeps memory flat.
+        chunk_codes = {code for code in row_codes[start : start + CHUNK] if code}
+        existing, pilots = load_existing(list(chunk_codes), plan_year.pk)
+        for index in range(start, min(start + CHUNK, len(rows))):
+            parsed = checker.parse(rows[index])
+            rows[index] = None  # the row is no longer needed; its cells can go
+            numbers = rows_by_code.get(parsed.credit_code, ())
+            if len(numbers) > 1:
+                # Every row of the pair (or more) is wrong, and each names the others.
+                others = "、".join(str(n) for n in numbers if n != parsed.number)
+                parsed.errors.append(
+                    RowError(
+                        parsed.number,
+                        "credit_code",
+                        checker.header("credit_code"),
+                        parsed.credit_code,
+                        _("The same credit code is also on row %(rows)s of the file.")
+                        % {"rows": others},
+                    )
                 )
-            )
-        if not parsed.errors:
-            _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, preview)
-        if parsed.errors:
-            preview.rejected += 1
-            preview.errors.extend(parsed.errors)
-            continue
-        planned = preview.last
-        found = existing.get(parsed.credit_code)
-        digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
-        counts[f"enterprises_{_COUNT_WORD[planned[R_ACTION]]}"] += 1
-        if planned[R_PILOT_ACTION]:
-            counts[f"pilots_{_COUNT_WORD[planned[R_PILOT_ACTION]]}"] += 1
+            if not parsed.errors:
+                _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, preview)
+            if parsed.errors:
+                preview.rejected += 1
+                preview.errors.extend(parsed.errors)
+                continue
+            planned = preview.last
+            found = existing.get(parsed.credit_code)
+            digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
+            counts[f"enterprises_{_COUNT_WORD[planned[R_ACTION]]}"] += 1
+            if planned[R_PILOT_ACTION]:
+                counts[f"pilots_{_COUNT_WORD[planned[R_PILOT_ACTION]]}"] += 1
     preview.counts = counts
     preview.digest = digest.hexdigest()
     return preview
@@ -722,18 +722,6 @@ def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, 
 
 
 # -- the batch -------------------------------------------------------------------------------
-
-
-def _write_json(path: str, data: dict) -> str:
-    body = gzip.compress(_dumps(data), 1)
-    if default_storage.exists(path):
-        default_storage.delete(path)
-    return default_storage.save(path, ContentFile(body))
-
-
-def _read_json(path: str) -> dict:
-    with default_storage.open(path, "rb") as handle:
-        return json.loads(gzip.decompress(handle.read()))
 
 
 def load_plan(batch: ImportBatch) -> dict:
@@ -923,107 +911,168 @@ def _upsert_pilots(objects: list[Pilot]) -> None:
 
 
 def _undo_path(batch: ImportBatch) -> str:
-    return f"imports/plans/{batch.pk}-undo.json.gz"
+    return f"imports/plans/{batch.pk}-undo.jsonl.gz"
+
+
+class _Stale(Exception):
+    pass
 
 
 def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
     """Apply exactly the previewed plan in one transaction, or raise StalePreview.
 
-    When a matched record changed after the preview, nothing is written: the batch is
-    validated again against the current data and the user confirms the new preview.
+    When a matched record changed after the preview, the transaction is rolled back: the batch
+    is validated again against the current data and the user confirms the new preview.
     """
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED:
-            raise ValueError(batch.status)
-        plan = load_plan(batch)
-        rows = plan["rows"]
-        codes = [row[R_CODE] for row in rows]
-        existing, pilots = load_existing(codes, batch.plan_year_id)
-        if state_digest(codes, existing, pilots) != batch.state_digest:
-            stale = True
-        else:
-            stale = False
-            _apply_rows(batch, rows, existing, pilots, user)
-    if stale:
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if batch.status != ImportBatch.Status.PREVIEWED:
+                raise ValueError(batch.status)
+            _apply_rows(batch, user)
+    except _Stale:
+        batch.refresh_from_db()
         batch_revalidate(batch=batch, scope=scope)
-        raise StalePreview
+        raise StalePreview from None
     return batch
 
 
-def _apply_rows(batch, rows, existing, pilots, user) -> None:
+def iter_plan_rows(batch: ImportBatch, *, with_changes: bool = True) -> Iterator[list]:
+    """The planned rows one by one, straight from the plan file."""
+    with batch.plan.open("rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
+        for line in lines:
+            item = json.loads(line)
+            if isinstance(item, list):
+                if not with_changes:
+                    item[R_CHANGES] = item[R_PILOT_CHANGES] = None
+                yield item
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+class _UndoLog:
+    """What undo needs, written as the apply goes: ids created, values found before."""
+
+    KEYS = ("enterprises_created", "enterprises_before", "pilots_created", "pilots_before")
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in save()
+        self._gzip = gzip.GzipFile(fileobj=self._file, mode="wb", compresslevel=1)
+
+    def add(self, key: str, items: list) -> None:
+        if items:
+            self._gzip.write(_dumps([key, items]) + b"\n")
+
+    def save(self, path: str) -> None:
+        self._gzip.close()
+        self._file.seek(0)
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        with self._file:
+            default_storage.save(path, File(self._file))
+
+
+def read_undo(batch: ImportBatch) -> dict[str, list]:
+    undo: dict[str, list] = {key: [] for key in _UndoLog.KEYS}
+    path = _undo_path(batch)
+    with default_storage.open(path, "rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
+        for line in lines:
+            key, items = json.loads(line)
+            undo[key].extend(items)
+    return undo
+
+
+ENTERPRISE_INSERT = [
+    "credit_code",
+    *_attnames(ENTERPRISE_FIELDS),
+    "created_at",
+    "updated_at",
+    "version",
+]
+PILOT_INSERT = [
+    "enterprise_id",
+    "plan_year_id",
+    *PILOT_FIELDS,
+    "registered_by_id",
+    "registered_at",
+    "updated_at",
+    "version",
+]
+
+
+def _apply_rows(batch: ImportBatch, user: User | None) -> None:
+    """Write the plan a chunk of rows at a time; raise _Stale (rolling back) at the end if any
+    matched record differs from what the preview saw."""
     now = timezone.now()
     reason = batch.change_reason
     user_id = user.pk if user else None
     stamp = connection.ops.adapt_datetimefield_value(now)
-    created, updated, before, enterprise_rows = [], [], [], []
-    for row in rows:
-        if row[R_ACTION] == "same":
-            continue
-        code = row[R_CODE]
-        found = existing.get(code)
-        if found is None:
-            created.append(code)
-        else:
-            updated.append(found[0])
-            before.append(found)
-        enterprise_rows.append([code, *row[R_VALUES], stamp, stamp, 1])
-    _upsert(
-        Enterprise,
-        ["credit_code", *_attnames(ENTERPRISE_FIELDS), "created_at", "updated_at", "version"],
-        enterprise_rows,
-        conflict=["credit_code"],
-        update=[*_attnames(ENTERPRISE_FIELDS), "updated_at"],
-    )
-    ids = {code: values[0] for code, values in existing.items()}
-    ids.update(_ids(Enterprise, "credit_code", created))
-    created_ids = [ids[code] for code in created]
-    _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
-    _history_from_table(Enterprise, updated, "~", user_id, reason, now)
-
-    pilots_created, pilots_updated, pilots_before, pilot_rows = [], [], [], []
-    for row in rows:
-        if row[R_PILOT_ACTION] not in ("create", "update"):
-            continue
-        enterprise_id = ids[row[R_CODE]]
-        found = pilots.get(enterprise_id)
-        if found is None:
-            pilots_created.append(enterprise_id)
-        else:
-            pilots_updated.append(found[0])
-            pilots_before.append(found)
-        pilot_rows.append(
-            [enterprise_id, batch.plan_year_id, *row[R_PILOT_VALUES], user_id, stamp, stamp, 1]
+    digest = _Digest()
+    undo = _UndoLog()
+    for rows in _batched(iter_plan_rows(batch, with_changes=False), CHUNK):
+        existing, pilots = load_existing([row[R_CODE] for row in rows], batch.plan_year_id)
+        created, updated, before, enterprise_rows = [], [], [], []
+        for row in rows:
+            code = row[R_CODE]
+            found = existing.get(code)
+            digest.add(code, found, pilots.get(found[0]) if found else None)
+            if row[R_ACTION] == "same":
+                continue
+            if found is None:
+                created.append(code)
+            else:
+                updated.append(found[0])
+                before.append(_jsonable(found))
+            enterprise_rows.append([code, *row[R_VALUES], stamp, stamp, 1])
+        _upsert(
+            Enterprise,
+            ENTERPRISE_INSERT,
+            enterprise_rows,
+            conflict=["credit_code"],
+            update=[*_attnames(ENTERPRISE_FIELDS), "updated_at"],
         )
-    _upsert(
-        Pilot,
-        [
-            "enterprise_id",
-            "plan_year_id",
-            *PILOT_FIELDS,
-            "registered_by_id",
-            "registered_at",
-            "updated_at",
-            "version",
-        ],
-        pilot_rows,
-        conflict=["enterprise_id", "plan_year_id"],
-        update=[*PILOT_FIELDS, "updated_at"],
-    )
-    new_pilots = _ids(Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id)
-    pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
-    _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
-    _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
+        ids = {code: values[0] for code, values in existing.items()}
+        ids.update(_ids(Enterprise, "credit_code", created))
+        created_ids = [ids[code] for code in created]
+        _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
+        _history_from_table(Enterprise, updated, "~", user_id, reason, now)
+        undo.add("enterprises_created", created_ids)
+        undo.add("enterprises_before", before)
 
-    _write_json(
-        _undo_path(batch),
-        {
-            "enterprises_created": created_ids,
-            "enterprises_before": [_jsonable(values) for values in before],
-            "pilots_created": pilots_created,
-            "pilots_before": [_jsonable(values) for values in pilots_before],
-        },
-    )
+        pilots_created, pilots_updated, pilots_before, pilot_rows = [], [], [], []
+        for row in rows:
+            if row[R_PILOT_ACTION] not in ("create", "update"):
+                continue
+            enterprise_id = ids[row[R_CODE]]
+            found = pilots.get(enterprise_id)
+            if found is None:
+                pilots_created.append(enterprise_id)
+            else:
+                pilots_updated.append(found[0])
+                pilots_before.append(_jsonable(found))
+            pilot_rows.append(
+                [enterprise_id, batch.plan_year_id, *row[R_PILOT_VALUES], user_id, stamp, stamp, 1]
+            )
+        _upsert(
+            Pilot,
+            PILOT_INSERT,
+            pilot_rows,
+            conflict=["enterprise_id", "plan_year_id"],
+            update=[*PILOT_FIELDS, "updated_at"],
+        )
+        new_pilots = _ids(Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id)
+        pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
+        _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
+        _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
+        undo.add("pilots_created", pilots_created)
+        undo.add("pilots_before", pilots_before)
+    if digest.hexdigest() != batch.state_digest:
+        raise _Stale
+    undo.save(_undo_path(batch))
     batch.status = ImportBatch.Status.APPLIED
     batch.applied_at = now
     batch.applied_by = user
@@ -1064,7 +1113,7 @@ def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.APPLIED:
             raise CannotUndo(_("Only an applied import can be undone."))
-        undo = _read_json(_undo_path(batch))
+        undo = read_undo(batch)
         changed = batch_changed_since(batch, undo)
         if changed:
             raise CannotUndo(
