@@ -1,6 +1,7 @@
 """The import pipeline without the web pages: preview, apply, undo, scope, errors."""
 
 import pytest
+from django.utils.translation import gettext
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -298,4 +299,4 @@ def test_a_county_official_cannot_change_a_city_tier_pilot(users, plan_year):
 def test_the_template_example_row_is_named_as_such(users, plan_year):
     data = xlsx([row(name="示例", credit_code=importing.EXAMPLE_CREDIT_CODE)])
     batch = upload(users["county"], plan_year, data)
-    assert "example" in errors(batch)[0][2]
+    assert errors(batch)[0][2] == gettext("This is the template's example row; delete it.")

@@ -51,7 +51,10 @@ class Command(BaseCommand):
     def orchestrate(self, sizes: list[int], database_url: str) -> None:
         work = Path(tempfile.mkdtemp(prefix="benchmark-import-"))
         label = "postgresql" if database_url else "sqlite"
-        self.stdout.write(f"{label}: rows  case        read+preview s  confirm s  total s  peak MB")
+        self.stdout.write(
+            f"{label}:   rows  case        preview s  confirm s  total s"
+            "  (CPU s: preview confirm total)  peak MB"
+        )
         for size in sizes:
             files = {}
             for case in ("new", "changed"):
