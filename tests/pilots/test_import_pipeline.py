@@ -1,9 +1,9 @@
 """The import pipeline without the web pages: preview, apply, undo, scope, errors."""
 
 import pytest
-from django.utils.translation import gettext
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext
 
 from pilots import importing
 from pilots.importing import CannotUndo, StalePreview, batch_apply, batch_create, batch_undo
@@ -293,7 +293,7 @@ def test_a_county_official_cannot_change_a_city_tier_pilot(users, plan_year):
     make_pilot(plan_year, enterprise=enterprise, tier="city", status="proposed")
     data = xlsx([row(name=enterprise.name, credit_code=enterprise.credit_code, tier="县级")])
     batch = upload(users["county"], plan_year, data)
-    assert [(2, "tier")] == [(n, f) for n, f, _m in errors(batch)]
+    assert [(n, f) for n, f, _m in errors(batch)] == [(2, "tier")]
 
 
 def test_the_template_example_row_is_named_as_such(users, plan_year):
