@@ -833,8 +833,12 @@ ENTERPRISE_UPDATE_FIELDS = [*ENTERPRISE_FIELDS, "version", "updated_at"]
 PILOT_UPDATE_FIELDS = [*PILOT_FIELDS, "version", "updated_at"]
 
 
+ROWS_PER_STATEMENT = 500  # × at most 17 columns: within SQLite's 32,766 parameters
+
+
 def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> None:
-    """INSERT … ON CONFLICT DO UPDATE, one statement run for many rows (SQLite, PostgreSQL).
+    """INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE: many rows a statement, SQLite and
+    PostgreSQL alike.
 
     Raw SQL because Django's bulk_create prepares every value of every row in Python, which
     is most of the time of a large import; here the values are already what the columns hold.
@@ -845,16 +849,45 @@ def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) ->
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     sets = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update)
-    sql = (
-        # Names come from the models, values go as parameters.
-        f"INSERT INTO {table} ({', '.join(quote(name) for name in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET {sets}, "
-        f"{quote('version')} = {table}.{quote('version')} + 1"
-    )
+    if connection.vendor == "postgresql":
+        _upsert_by_copy(table, columns, rows, conflict, sets)
+        return
+    one_row = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, 5000):
-            cursor.executemany(sql, chunk)
+        for chunk in _chunks(rows, ROWS_PER_STATEMENT):
+            cursor.execute(
+                # Names come from the models, values go as parameters.
+                f"INSERT INTO {table} ({', '.join(quote(name) for name in columns)}) "  # noqa: S608
+                f"VALUES {', '.join([one_row] * len(chunk))} "
+                f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET "
+                f"{sets}, {quote('version')} = {table}.{quote('version')} + 1",
+                [value for row in chunk for value in row],
+            )
+
+
+def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, sets) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT upsert.
+
+    COPY sends the values in the binary-free text protocol without building SQL; a large
+    VALUES list would be interpolated into one huge statement by Django's client-side cursor.
+    """
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in columns)
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_rows")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE import_rows ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY import_rows ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM import_rows "  # noqa: S608
+            f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET "
+            f"{sets}, {quote('version')} = {table}.{quote('version')} + 1"
+        )
 
 
 def _ids(model, key_field: str, keys: list, **filters) -> dict:
