@@ -97,12 +97,10 @@ def import_detail(request, pk: int):
     scope, batch = _batch(request, pk)
     context = {"batch": batch, "can_write": scope.can_write}
     if batch.plan:
-        plan = importing.load_plan(batch)
-        changed = [row for row in plan["rows"] if _changes_something(row)]
-        page = Paginator(changed, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+        page, summary = _plan_page(batch, request.GET.get("page"))
         context.update(
-            errors=plan["errors"][:ERRORS_SHOWN],
-            more_errors=max(len(plan["errors"]) - ERRORS_SHOWN, 0),
+            errors=summary["errors"][:ERRORS_SHOWN],
+            more_errors=max(len(summary["errors"]) - ERRORS_SHOWN, 0),
             page=page,
             changes=[_describe(row) for row in page],
             previous=ImportBatch.objects.filter(
@@ -113,6 +111,29 @@ def import_detail(request, pk: int):
             .first(),
         )
     return render(request, "pilots/import_detail.html", context)
+
+
+def _plan_page(batch: ImportBatch, number_text: str | None):
+    """One page of the new and changed rows, and the plan's summary, in one pass over the
+    plan file: a preview of 100,000 rows is never loaded whole for a page of 100."""
+    try:
+        number = max(int(number_text or 1), 1)
+    except ValueError:
+        number = 1
+    start = (number - 1) * CHANGES_PER_PAGE
+    window, count, summary = [], 0, {}
+    for item in importing.iter_plan(batch):
+        if isinstance(item, dict):
+            summary = item
+        elif _changes_something(item):
+            if start <= count < start + CHANGES_PER_PAGE:
+                window.append(item)
+            count += 1
+    page = Paginator(range(count), CHANGES_PER_PAGE).get_page(number)
+    if page.number != number:  # past the end: the last page instead
+        return _plan_page(batch, str(page.number))
+    page.object_list = window
+    return page, summary
 
 
 def _changes_something(row: list) -> bool:

@@ -724,17 +724,22 @@ def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, 
 # -- the batch -------------------------------------------------------------------------------
 
 
+def iter_plan(batch: ImportBatch) -> Iterator[list | dict]:
+    """The plan file's items: each planned row (a list), then the summary (a dict)."""
+    with batch.plan.open("rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
+        for line in lines:
+            yield json.loads(line)
+
+
 def load_plan(batch: ImportBatch) -> dict:
     """The batch's summary with "rows": every planned row, in the file's order."""
     rows: list[list] = []
     summary: dict = {}
-    with batch.plan.open("rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
-        for line in lines:
-            item = json.loads(line)
-            if isinstance(item, dict):
-                summary = item
-            else:
-                rows.append(item)
+    for item in iter_plan(batch):
+        if isinstance(item, dict):
+            summary = item
+        else:
+            rows.append(item)
     summary["rows"] = rows
     return summary
 
@@ -972,13 +977,11 @@ def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
 
 def iter_plan_rows(batch: ImportBatch, *, with_changes: bool = True) -> Iterator[list]:
     """The planned rows one by one, straight from the plan file."""
-    with batch.plan.open("rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
-        for line in lines:
-            item = json.loads(line)
-            if isinstance(item, list):
-                if not with_changes:
-                    item[R_CHANGES] = item[R_PILOT_CHANGES] = None
-                yield item
+    for item in iter_plan(batch):
+        if isinstance(item, list):
+            if not with_changes:
+                item[R_CHANGES] = item[R_PILOT_CHANGES] = None
+            yield item
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:

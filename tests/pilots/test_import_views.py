@@ -214,3 +214,15 @@ def test_an_existing_enterprise_is_matched_by_credit_code(users, plan_year):
     batch = uploaded(client, xlsx([row(name="新名字", credit_code=enterprise.credit_code)]))
     assert batch.enterprises_updated == 1
     assert "老名字" in client.get(batch.get_absolute_url()).content.decode()
+
+
+def test_the_preview_pages_through_the_changes(users, plan_year, monkeypatch):
+    from pilots import import_views
+
+    monkeypatch.setattr(import_views, "CHANGES_PER_PAGE", 2)
+    client = client_for(users["county"])
+    rows = [row(name=f"分页企业{i}", credit_code=next_credit_code()) for i in range(5)]
+    batch = uploaded(client, xlsx(rows))
+    third = client.get(batch.get_absolute_url(), {"page": 3}).content.decode()
+    assert "分页企业4" in third and "分页企业0" not in third
+    assert "分页企业4" in client.get(batch.get_absolute_url(), {"page": 99}).content.decode()
