@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilots import importing
+from pilots import import_apply, importing
 from pilots.import_workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.scopes import get_object_in_scope, require_write, scope_for
@@ -170,8 +170,8 @@ def import_confirm(request, pk: int):
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
     try:
-        batch = importing.batch_apply(batch=batch, user=request.user, scope=scope)
-    except importing.StalePreview:
+        batch = import_apply.batch_apply(batch=batch, user=request.user, scope=scope)
+    except import_apply.StalePreview:
         messages.warning(
             request,
             _(
@@ -216,8 +216,8 @@ def import_undo(request, pk: int):
     scope, batch = _batch(request, pk)
     require_write(scope)
     try:
-        importing.batch_undo(batch=batch, user=request.user)
-    except importing.CannotUndo as exc:
+        import_apply.batch_undo(batch=batch, user=request.user)
+    except import_apply.CannotUndo as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The import was undone: every record is as it was before."))

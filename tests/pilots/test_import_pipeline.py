@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
-from pilots import importing
-from pilots.importing import CannotUndo, StalePreview, batch_apply, batch_create, batch_undo
+from pilots import import_apply, importing
+from pilots.import_apply import CannotUndo, StalePreview, batch_apply, batch_undo
+from pilots.importing import batch_create
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
 from reform.scopes import scope_for
@@ -191,7 +192,7 @@ def test_confirm_writes_all_or_nothing(users, plan_year, monkeypatch):
         if model is Pilot:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_history_from_table", broken)
+    monkeypatch.setattr(import_apply, "_history_from_table", broken)
     with pytest.raises(RuntimeError):
         confirm(batch, users["county"])
     assert Enterprise.objects.count() == 0

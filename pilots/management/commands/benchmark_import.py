@@ -122,7 +122,7 @@ class Command(BaseCommand):
         User.objects.create(username="bench", role=User.Role.CITY_STAFF)
 
     def run_case(self, path: Path) -> None:
-        from pilots import importing
+        from pilots import import_apply, importing
         from reform.models import PlanYear, User
         from reform.scopes import scope_for
 
@@ -139,7 +139,7 @@ class Command(BaseCommand):
         cpu_previewed = time.process_time()
         if batch.status != batch.Status.PREVIEWED or batch.rows_rejected:
             raise CommandError(f"{batch.status} {batch.message} {batch.rows_rejected} rejected")
-        importing.batch_apply(batch=batch, user=user, scope=scope)
+        import_apply.batch_apply(batch=batch, user=user, scope=scope)
         applied = time.perf_counter()
         cpu_applied = time.process_time()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
