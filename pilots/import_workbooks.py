@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pilots.importing import (
+from pilots.import_checks import (
     CHAIN_WORDS,
     EXAMPLE_CREDIT_CODE,
     NO,
@@ -21,8 +21,8 @@ from pilots.importing import (
     TIER_WORDS,
     YES,
     allowed_tiers,
-    load_plan,
 )
+from pilots.importing import load_plan
 from pilots.models import ImportBatch
 from pilots.spreadsheet import FIELDS, HEADERS, REQUIRED_FIELDS, read_table
 from reform.models import Industry, Park, Region

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 
 from pilots import import_apply, importing
 from pilots.import_apply import CannotUndo, StalePreview, batch_apply, batch_undo
+from pilots.import_checks import EXAMPLE_CREDIT_CODE
 from pilots.importing import batch_create
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
@@ -298,6 +299,6 @@ def test_a_county_official_cannot_change_a_city_tier_pilot(users, plan_year):
 
 
 def test_the_template_example_row_is_named_as_such(users, plan_year):
-    data = xlsx([row(name="示例", credit_code=importing.EXAMPLE_CREDIT_CODE)])
+    data = xlsx([row(name="示例", credit_code=EXAMPLE_CREDIT_CODE)])
     batch = upload(users["county"], plan_year, data)
     assert errors(batch)[0][2] == gettext("This is the template's example row; delete it.")
