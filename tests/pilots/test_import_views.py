@@ -226,3 +226,30 @@ def test_the_preview_pages_through_the_changes(users, plan_year, monkeypatch):
     third = client.get(batch.get_absolute_url(), {"page": 3}).content.decode()
     assert "分页企业4" in third and "分页企业0" not in third
     assert "分页企业4" in client.get(batch.get_absolute_url(), {"page": 99}).content.decode()
+
+
+def test_the_error_workbook_of_a_csv_upload_is_rebuilt_with_the_errors(users, plan_year):
+    client = client_for(users["county"])
+    lines = [
+        "企业名称,统一社会信用代码,县区,所属行业,企业性质",
+        f"好企业,{next_credit_code()},东海县,新材料,民营",
+        "",
+        "坏企业,123,东海县,新材料,民营",
+    ]
+    batch = uploaded(client, "\n".join(lines).encode("gbk"), "名单.csv")
+    assert batch.rows_rejected == 1
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("pilots:import_errors", args=[batch.pk])).content)
+    ).active
+    # The blank line is gone in the rebuilt sheet: the bad row is its third row.
+    assert sheet["A3"].value == "坏企业"
+    assert sheet["B3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert "统一社会信用代码" in sheet["F3"].value
+
+
+def test_a_township_officials_template_offers_their_township_and_tier_only(users, plan_year):
+    response = client_for(users["township"]).get(reverse("pilots:import_template"))
+    lists = load_workbook(io.BytesIO(response.content))["lists"]
+    values = {cell.value for column in lists.iter_cols() for cell in column if cell.value}
+    assert "牛山街道" in values and "石榴街道" not in values
+    assert "乡镇级" in values and "县级" not in values
