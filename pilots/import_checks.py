@@ -7,6 +7,7 @@ upload by `Lookups`, in a handful of queries.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -69,8 +70,10 @@ _PHONE = re.compile(r"^[0-9+()\-\s、,，/转]{5,30}$")
 _REGION_SUFFIX = re.compile(r"(街道|镇|乡|县|区|市)$")
 
 
-def key(text: object) -> str:
-    """How list values are compared: NFKC, no spaces, lower case."""
+@functools.lru_cache(maxsize=4096)
+def key(text: str) -> str:
+    """How list values are compared: NFKC, no spaces, lower case. Cached: a list repeats the
+    same few counties, townships and industries on every row."""
     return normalise_text(text).replace(" ", "").lower()
 
 
@@ -83,7 +86,7 @@ def _words(choices: dict, labels: Iterable[tuple[str, Any]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for value, label in labels:
         found[key(value)] = value
-        found[key(label)] = value
+        found[key(str(label))] = value
         for word in choices.get(value, ()):
             found[key(word)] = value
     return found

@@ -78,7 +78,6 @@ ENTERPRISE_COLUMNS = [
     "id",
     "credit_code",
     *attnames(ENTERPRISE_FIELDS),
-    "created_at",
     "version",
     "updated_at",
 ]
@@ -86,8 +85,6 @@ PILOT_COLUMNS = [
     "id",
     "enterprise_id",
     *PILOT_FIELDS,
-    "registered_by_id",
-    "registered_at",
     "version",
     "updated_at",
 ]
