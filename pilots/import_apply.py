@@ -110,7 +110,7 @@ def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) ->
 def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, sets) -> None:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT upsert.
 
-    COPY sends the values in the binary-free text protocol without building SQL; a large
+    COPY streams the values without building any SQL; a large
     VALUES list would be interpolated into one huge statement by Django's client-side cursor.
     """
     quote = connection.ops.quote_name
@@ -122,9 +122,9 @@ def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, 
             f"CREATE TEMPORARY TABLE import_rows ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {names} FROM {table} WITH NO DATA"
         )
-        with cursor.copy(f"COPY import_rows ({names}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY import_rows ({names}) FROM STDIN") as writer:
             for row in rows:
-                copy.write_row(row)
+                writer.write_row(row)
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM import_rows "  # noqa: S608
             f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET "
