@@ -34,6 +34,9 @@ TEXT_FIELDS = {"credit_code", "contact_phone"}
 TEMPLATE_ROWS = 2000  # rows that get the dropdowns and the text format
 WIDTHS = {"name": 32, "credit_code": 22, "address": 30, "own_plan": 30, "park": 24}
 
+# Above this many rows the marked-up workbook is rebuilt instead of edited in place.
+KEEP_LAYOUT_MAX_ROWS = 20_000
+
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 EXAMPLE_FONT = Font(italic=True, color="808080")
@@ -207,15 +210,16 @@ def errors_by_cell(plan: dict) -> dict[int, list[list]]:
 def error_workbook(batch: ImportBatch) -> bytes:
     """The upload with an error column and its bad cells highlighted, to fix and send again.
 
-    An .xlsx upload keeps its own layout (title rows and all); other formats are rebuilt from
-    what was read, with the same header row and rows.
+    An .xlsx upload keeps its own layout (title rows and all); other formats, and very large
+    workbooks (openpyxl holds a whole workbook in memory to edit it), are rebuilt from what
+    was read, with the same headers and rows.
     """
     plan = load_plan(batch)
     errors = errors_by_cell(plan)
     column_of = {field: index for index, _header, field in plan["columns"] if field}
     with batch.original.open("rb") as handle:
         data = handle.read()
-    if plan["format"] == "xlsx":
+    if plan["format"] == "xlsx" and batch.row_count <= KEEP_LAYOUT_MAX_ROWS:
         workbook = load_workbook(io.BytesIO(data))
         sheet = _sheet_with_header(workbook, plan)
         header_row = plan["header_row"]
