@@ -193,6 +193,10 @@ class _Stale(Exception):
     pass
 
 
+class NotPreviewed(Exception):
+    """The batch was applied, discarded or failed meanwhile (a second click, another tab)."""
+
+
 def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
     """Apply exactly the previewed plan in one transaction, or raise StalePreview.
 
@@ -203,7 +207,7 @@ def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
         with transaction.atomic():
             batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if batch.status != ImportBatch.Status.PREVIEWED:
-                raise ValueError(batch.status)
+                raise NotPreviewed(batch.status)
             _apply_rows(batch, user)
     except _Stale:
         batch.refresh_from_db()

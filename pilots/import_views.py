@@ -68,7 +68,8 @@ def import_upload(request):
     scope = scope_for(request.user)
     require_write(scope)
     plan_year = plan_year_current()
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else None
+    form = form or ImportUploadForm()
     if request.method == "POST" and plan_year is not None and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = importing.batch_create(
@@ -171,6 +172,9 @@ def import_confirm(request, pk: int):
         return redirect(batch)
     try:
         batch = import_apply.batch_apply(batch=batch, user=request.user, scope=scope)
+    except import_apply.NotPreviewed:
+        messages.error(request, _("This import is no longer waiting for confirmation."))
+        return redirect(batch)
     except import_apply.StalePreview:
         messages.warning(
             request,

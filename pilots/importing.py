@@ -429,6 +429,12 @@ def batch_create(
         batch.message = _("Required columns are missing: %(columns)s.") % {
             "columns": "、".join(HEADERS[name] for name in table.missing_required)
         }
+    elif not table.rows:
+        batch.status = ImportBatch.Status.FAILED
+        batch.header_row = table.header_row
+        batch.message = _("The header row was found (row %(row)d), but no rows below it.") % {
+            "row": table.header_row
+        }
     else:
         _store_preview(batch, build_preview(table, scope=scope, plan_year=plan_year))
     batch.save()

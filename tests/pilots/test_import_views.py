@@ -253,3 +253,31 @@ def test_a_township_officials_template_offers_their_township_and_tier_only(users
     values = {cell.value for column in lists.iter_cols() for cell in column if cell.value}
     assert "牛山街道" in values and "石榴街道" not in values
     assert "乡镇级" in values and "县级" not in values
+
+
+def test_a_header_without_rows_fails_with_a_message(users, plan_year):
+    batch = uploaded(client_for(users["county"]), xlsx([], title="空名单"))
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "2" in batch.message
+
+
+def test_an_empty_upload_form_says_the_file_is_required(users, plan_year):
+    response = client_for(users["county"]).post(reverse("pilots:import_upload"), {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not ImportBatch.objects.exists()
+
+
+def test_confirming_a_batch_applied_meanwhile_says_so(users, plan_year, monkeypatch):
+    from pilots import import_apply
+
+    client = client_for(users["county"])
+    batch = uploaded(client, xlsx([row(name="甲", credit_code=next_credit_code())]))
+
+    def raced(**kwargs):
+        raise import_apply.NotPreviewed("applied")
+
+    monkeypatch.setattr(import_apply, "batch_apply", raced)
+    response = client.post(reverse("pilots:import_confirm", args=[batch.pk]), follow=True)
+    assert response.status_code == 200
+    assert not Enterprise.objects.exists()
