@@ -61,7 +61,8 @@ IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "编号", "行号"})
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-# Deflate cannot beat ~1030:1; real sheet XML stays under ~50:1 even when very repetitive.
+# Deflate cannot beat ~1030:1; sheet XML typically compresses 10-20:1, and styled empty cells
+# more, so only a far higher ratio is taken as a bomb.
 MAX_RATIO = 300
 # Calamine allocates a dense grid (32 bytes a cell) from the first to the last used cell and
 # aborts the whole process if that fails, so the grid size is checked before parsing.
@@ -261,17 +262,15 @@ def make_cell(value: Any) -> Cell:
 
 # -- format detection ------------------------------------------------------------------------
 
-# What a damaged or odd archive raises from zipfile; RuntimeError is an encrypted member.
+# What zipfile raises for damaged or odd archives (RuntimeError: an encrypted member).
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
-    zipfile.LargeZipFile,
     zlib.error,
     KeyError,
     OSError,
     EOFError,
-    NotImplementedError,
-    RuntimeError,
     ValueError,
+    RuntimeError,
 )
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_CHAIN = 0xFFFFFFFA  # every sector id at or above this is a marker, not a sector
@@ -283,30 +282,32 @@ def _ole_names(data: bytes) -> set[str]:
         size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
         if size not in (512, 4096):
             raise ValueError(size)
-        fat_count, first_dir = struct.unpack_from("<II", data, 0x2C)
-        next_difat, difat_count = struct.unpack_from("<II", data, 0x44)
         per_sector = size // 4
+        # No honest count or chain is longer than the file has sectors; this also ends cycles.
+        limit = len(data) // size
+        fat_count, sector = struct.unpack_from("<II", data, 0x2C)
+        next_difat, difat_count = struct.unpack_from("<II", data, 0x44)
+        fat_count = min(fat_count, limit)
         fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
-        for _step in range(difat_count):
-            if next_difat >= _END_OF_CHAIN:
+        for _step in range(min(difat_count, limit)):
+            if next_difat >= _END_OF_CHAIN or len(fat_sectors) >= fat_count:
                 break
             ids = struct.unpack_from(f"<{per_sector}I", data, (next_difat + 1) * size)
             fat_sectors.extend(ids[:-1])
             next_difat = ids[-1]
-        fat: list[int] = []
-        for sector in fat_sectors[:fat_count]:
-            if sector < _END_OF_CHAIN:
-                fat.extend(struct.unpack_from(f"<{per_sector}I", data, (sector + 1) * size))
+        fat_sectors = fat_sectors[:fat_count]
         names: set[str] = set()
-        sector, seen = first_dir, set()
-        while sector < min(len(fat), _END_OF_CHAIN) and sector not in seen:
-            seen.add(sector)
+        for _step in range(limit):
+            if sector >= _END_OF_CHAIN:
+                break
             start = (sector + 1) * size
             for entry in range(start, start + size, 128):
                 length = struct.unpack_from("<H", data, entry + 64)[0]
                 if 2 <= length <= 64 and data[entry + 66] in (1, 2, 5):
                     names.add(data[entry : entry + length - 2].decode("utf-16-le", "replace"))
-            sector = fat[sector]
+            fat_sector = fat_sectors[sector // per_sector]
+            offset = (fat_sector + 1) * size + sector % per_sector * 4
+            sector = struct.unpack_from("<I", data, offset)[0]
     except (struct.error, IndexError, ValueError) as exc:
         raise _error("corrupt") from exc
     if not names:
@@ -343,6 +344,10 @@ def _zip_format(archive: zipfile.ZipFile) -> str:
     return "xlsx"
 
 
+# Control characters no text file has; tab, line breaks, form feed and DOS's Ctrl-Z are fine.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f]")
+
+
 def _decode_text(data: bytes) -> str | None:
     """The file as text if it is text in an encoding a Chinese Excel or WPS would write."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -354,8 +359,7 @@ def _decode_text(data: bytes) -> str | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        controls = sum(1 for ch in text[:65536] if ch < " " and ch not in "\t\r\n")
-        return None if "\x00" in text or controls > 0 else text
+        return None if _CONTROL.search(text) else text
     return None
 
 
@@ -409,9 +413,9 @@ def _check_prolog(head: bytes) -> None:
         raise _error("unsafe_xml")
 
 
-def _chunks(stream: Any, boundary: bytes) -> Iterator[bytes]:
-    """Blocks of the stream, each cut just before ``boundary`` so no tag is split."""
-    tail = b""
+def _chunks(stream: Any, boundary: bytes, tail: bytes = b"") -> Iterator[bytes]:
+    """Blocks of the stream (after ``tail``), each cut just before ``boundary``, so no tag
+    is split between two blocks."""
     while block := stream.read(_SCAN_CHUNK):
         buffer = tail + block
         cut = buffer.rfind(boundary)
@@ -448,16 +452,15 @@ _XLSX_ROW = re.compile(rb'<(?:\w+:)?row(?=[\s>/])(?:[^>]*?\sr="([0-9]{1,7})")?')
 
 
 def _scan_xlsx(archive: zipfile.ZipFile) -> None:
+    # Every part, whatever its name: the relationships may put a sheet anywhere.
     for info in archive.infolist():
-        name = info.filename
-        if not name.endswith((".xml", ".rels")):
-            continue
-        # Every part, not just xl/worksheets/: the relationships may put a sheet anywhere.
         with archive.open(info) as stream:
+            head = stream.read(64 * 1024)
+            if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                continue  # an image or printer settings: nothing calamine parses as XML
+            _check_prolog(head)
             max_row = max_column = loose_cells = 0
-            for number, chunk in enumerate(_chunks(stream, b"<")):
-                if number == 0:
-                    _check_prolog(chunk[: 64 * 1024])
+            for chunk in _chunks(stream, b"<", head):
                 found = _XLSX_CELL.findall(chunk)
                 if not found:
                     continue
@@ -502,13 +505,12 @@ def _scan_ods(archive: zipfile.ZipFile) -> None:
         if not info.filename.endswith((".xml", ".rdf")):
             continue
         with archive.open(info) as stream:
+            head = stream.read(64 * 1024)
+            _check_prolog(head)
             if info.filename != "content.xml":
-                _check_prolog(stream.read(64 * 1024))
                 continue
             row = max_row = max_column = 0
-            for number, chunk in enumerate(_chunks(stream, b"<table:table-row")):
-                if number == 0:
-                    _check_prolog(chunk[: 64 * 1024])
+            for chunk in _chunks(stream, b"<table:table-row", head):
                 previous = 0
                 for match in _ODS_ROW.finditer(chunk):
                     if b"<table:table " in chunk[previous : match.start()]:

@@ -5,8 +5,7 @@ The files in files/ are made by files/make_fixtures.py; small variations are bui
 
 import datetime as dt
 import io
-import subprocess
-import sys
+import struct
 import zipfile
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from pilots.spreadsheet import (
 )
 
 FILES = Path(__file__).resolve().parent / "files"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def fixture(name: str) -> bytes:
@@ -178,9 +176,7 @@ def test_it_detects_the_format_from_the_content(name, expected):
     assert detect_format(fixture(name)) == expected
 
 
-def test_the_file_name_does_not_matter():
-    # web-page.xls is HTML; a real xls renamed .csv would still be an xls.
-    assert detect_format(fixture("enterprises.xls")) == "xls"
+def test_a_web_page_saved_as_xls_is_not_a_spreadsheet():
     with pytest.raises(SpreadsheetError) as caught:
         detect_format(fixture("web-page.xls"))
     assert caught.value.code == "web_page"
@@ -226,6 +222,12 @@ def test_it_reads_tab_separated_text():
     data = "企业名称\t统一社会信用代码\t县区\n恒通\t91320722MA1W7XKQ37\t东海县\n".encode()
     table = read_table(data)
     assert texts(table, "county") == ["东海县"]
+
+
+def test_it_reads_excels_unicode_text_export():
+    data = "企业名称\t统一社会信用代码\t县区\r\n恒通\t91320722MA1W7XKQ37\t东海县\r\n"
+    table = read_table(data.encode("utf-16"))
+    assert (table.format, texts(table, "name")) == ("csv", ["恒通"])
 
 
 # -- header detection ------------------------------------------------------------------------
@@ -404,21 +406,64 @@ def test_it_refuses_bad_files_with_a_reason(name, code):
     assert error_code(fixture(name)) == code
 
 
-def test_it_refuses_a_cell_a_million_rows_away_before_calamine_allocates_the_grid():
-    # Unguarded, calamine asks for 512 GB and aborts the whole process, so use a child process.
-    script = (
-        "import sys; from pilots.spreadsheet import read_table, SpreadsheetError\n"
-        "try: read_table(open(sys.argv[1], 'rb').read())\n"
-        "except SpreadsheetError as e: print(e.code, e.params['row'], e.params['column'])\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(FILES / "far-cell.xlsx")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.split() == ["sheet_too_large", "1048576", "XFD"], result.stderr
+@pytest.fixture
+def calamine_must_not_run(monkeypatch):
+    """For files that calamine would choke on: unguarded, far-cell.xlsx makes it ask for
+    512 GB and abort the whole process. A call here turns into a "corrupt" error."""
+
+    class Refused:
+        @staticmethod
+        def from_filelike(*args, **kwargs):
+            raise AssertionError("calamine was given a file the scan should have refused")
+
+    monkeypatch.setattr(spreadsheet.python_calamine, "CalamineWorkbook", Refused)
+
+
+def test_it_refuses_a_cell_a_million_rows_away_before_calamine_sees_it(calamine_must_not_run):
+    with pytest.raises(SpreadsheetError) as caught:
+        read_table(fixture("far-cell.xlsx"))
+    assert caught.value.code == "sheet_too_large"
+    assert caught.value.params == {"row": 1048576, "column": "XFD"}
+
+
+def test_it_refuses_an_ods_of_repeated_cells_before_calamine_sees_it(calamine_must_not_run):
+    # 1 KB of content.xml that expands to 100,000 rows of 100 filled cells.
+    assert error_code(fixture("ods-bomb.ods")) == "sheet_too_large"
+
+
+def test_a_good_file_passes_the_scans_and_reaches_calamine(calamine_must_not_run):
+    # The stand-in refuses every file, so reaching it shows the scans let this one through.
+    assert error_code(fixture("enterprises.xlsx")) == "corrupt"
+
+
+def sheet_archive(sheet_xml: str) -> zipfile.ZipFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/data/anything", sheet_xml)
+    return zipfile.ZipFile(buffer)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="AAA300000"><v>1</v></c>',
+        '<x:c r="A1"><x:v>1</x:v></x:c><x:c r="XFD1048576"><x:v>1</x:v></x:c>',
+        '<c s="1" t="n" r="ZZ100000"><v>1</v></c>',
+        # No references: each cell follows the one before, from row 1048576 on.
+        '</row><row r="1048576">' + "<c><v>1</v></c>" * 10,
+    ],
+)
+def test_the_xlsx_scan_finds_far_cells_however_they_are_written(cells):
+    sheet = f'<?xml version="1.0"?><worksheet><sheetData><row r="1">{cells}</row></sheetData>'
+    with pytest.raises(SpreadsheetError) as caught:
+        spreadsheet._scan_xlsx(sheet_archive(sheet + "</worksheet>"))
+    assert caught.value.code == "sheet_too_large"
+
+
+def test_the_xlsx_scan_ignores_far_cells_that_are_only_formatted():
+    sheet = '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+    sheet += '<row r="1048576"><c r="XFD1048576" s="3"/></row></sheetData></worksheet>'
+    spreadsheet._scan_xlsx(sheet_archive(sheet))
 
 
 def test_the_zip_bomb_is_refused_before_anything_is_decompressed(monkeypatch):
@@ -476,6 +521,17 @@ def test_it_refuses_other_office_documents():
     assert error_code(buffer.getvalue()) == "unsupported"
 
 
+def test_a_truncated_xls_is_corrupt():
+    data = fixture("enterprises.xls")
+    assert error_code(data[: len(data) // 2]) == "corrupt"
+
+
+def test_a_compound_file_whose_directory_loops_is_still_judged():
+    data = bytearray(fixture("word.doc"))
+    struct.pack_into("<I", data, 512 + 4, 1)  # the directory sector now chains to itself
+    assert error_code(bytes(data)) == "unsupported"
+
+
 def test_it_refuses_an_empty_upload():
     assert error_code(b"") == "empty_file"
 
@@ -484,7 +540,16 @@ def test_a_blank_csv_is_empty():
     assert error_code(b"\xef\xbb\xbf,,,\r\n\r\n") == "empty"
 
 
-def test_the_error_message_is_for_people_and_carries_its_numbers():
+@pytest.fixture
+def settings_for_messages():
+    """Rendering a lazy message needs settings; pytest-django normally provides them."""
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(USE_I18N=False)
+
+
+def test_the_error_message_is_for_people_and_carries_its_numbers(settings_for_messages):
     with pytest.raises(SpreadsheetError) as caught:
         read_table(fixture("enterprises.xlsx"), max_rows=2)
     assert caught.value.params == {"limit": 2}

@@ -86,13 +86,49 @@ def enterprises_xlsx() -> bytes:
         if text:
             sheet.cell(row=4, column=column, value=text)
     rows = {
-        5: [1, "  连云港恒通精密机械有限公司 ", GOOD_CODE, "东海县", "牛山街道", "通用设备制造业",
-            339, "是", "张\u00a0伟", "0518-87654321", "见附件", None],
-        6: [2, "东海\u200b数字港科技有限公司", NUMBER_CODE, "东海县", "牛山街道", "软件",
-            12.5, True, "李娜", 13905181234, dt.date(2024, 3, 1), "代码按数字录入"],
+        5: [
+            1,
+            "  连云港恒通精密机械有限公司 ",
+            GOOD_CODE,
+            "东海县",
+            "牛山街道",
+            "通用设备制造业",
+            339,
+            "是",
+            "张\u00a0伟",
+            "0518-87654321",
+            "见附件",
+            None,
+        ],
+        6: [
+            2,
+            "东海\u200b数字港科技有限公司",
+            NUMBER_CODE,
+            "东海县",
+            "牛山街道",
+            "软件",
+            12.5,
+            True,
+            "李娜",
+            13905181234,
+            dt.date(2024, 3, 1),
+            "代码按数字录入",
+        ],
         # row 7 left blank on purpose
-        8: [3, WIDE_NAME, WIDE_CODE, "海州区", "新海街道", "汽车制造", "１２０", "否",
-            "王强", "0571-87654321", None, None],
+        8: [
+            3,
+            WIDE_NAME,
+            WIDE_CODE,
+            "海州区",
+            "新海街道",
+            "汽车制造",
+            "１２０",
+            "否",
+            "王强",
+            "0571-87654321",
+            None,
+            None,
+        ],
         9: [4, None, None, None, None, None, None, None, None, None, None, "只有备注"],
         10: [5, None, None, None, None, None, None, None, None, None, None, None],
     }
@@ -159,7 +195,9 @@ def ods(rows_xml: str) -> bytes:
 
 
 def text_cell(text: str) -> str:
-    return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    )
 
 
 def number_cell(value: float) -> str:
