@@ -1,54 +1,28 @@
 """A county official imports a list in a real browser and sees the county's figures change."""
 
 import io
-import os
 
 import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 
 from pilots.models import Enterprise
-from tests.builders import PASSWORD, next_credit_code
+from tests.browser.conftest import sign_in
+from tests.builders import next_credit_code
 from tests.pilots.import_files import use_test_settings
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-# The live server's security middleware reads the settings once, when the server starts.
+# The live server's security middleware reads the settings once, when the server starts:
+# tests/settings.py (issue 4) makes the test server speak plain HTTP.
 pytestmark = pytest.mark.skipif(
     settings.SECURE_SSL_REDIRECT,
     reason="The live server speaks HTTP: run with SECURE_SSL_REDIRECT=False (tests/settings.py).",
 )
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-
-@pytest.fixture
-def chromium_page(settings, tmp_path):
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("Browser tests need /usr/bin/chromium.")
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
     use_test_settings(settings, tmp_path / "media")
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="zh-CN", accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def county_figure(page, base: str) -> str:
@@ -97,14 +71,10 @@ def fill_template(path, tmp_path) -> str:
 
 
 def test_a_county_official_imports_a_list_and_the_county_figures_change(
-    chromium_page, live_server, users, plan_year, tmp_path
+    page, live_server, users, plan_year, tmp_path
 ):
-    page, base = chromium_page, live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "county")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/")
+    base = live_server.url
+    sign_in(page, live_server, "county")
     before = county_figure(page, base)
     assert before.startswith("0")
 
