@@ -430,15 +430,20 @@ def _delete_with_history(model, ids: list[int], user, reason: str, now) -> None:
             obj._history_user = user
             obj._history_date = now
         collector = Collector(using=model.objects.db, origin=model)
+        used_elsewhere = CannotUndo(
+            _(
+                "Records this import created are now used elsewhere (for example by a pilot "
+                "of another plan year, a plan or a cluster); it can no longer be undone."
+            )
+        )
         try:
             collector.collect(objects)
         except ProtectedError as exc:
-            raise CannotUndo(
-                _(
-                    "Records this import created are now used elsewhere (for example by a "
-                    "pilot of another plan year); it can no longer be undone."
-                )
-            ) from exc
+            raise used_elsewhere from exc
+        # Whatever would go with them (a plan, a cluster membership) was added since: refuse
+        # rather than delete someone else's work.
+        if set(collector.data) - {model} or any(qs.exists() for qs in collector.fast_deletes):
+            raise used_elsewhere
         collector.delete()
 
 

@@ -302,3 +302,19 @@ def test_the_template_example_row_is_named_as_such(users, plan_year):
     data = xlsx([row(name="示例", credit_code=EXAMPLE_CREDIT_CODE)])
     batch = upload(users["county"], plan_year, data)
     assert errors(batch)[0][2] == gettext("This is the template's example row; delete it.")
+
+
+def test_undo_is_refused_when_a_created_enterprise_joined_a_cluster(users, plan_year):
+    from clusters.models import Cluster
+
+    code = next_credit_code()
+    batch = confirm(
+        upload(users["county"], plan_year, xlsx([row(name="甲", credit_code=code)])),
+        users["county"],
+    )
+    Cluster.objects.get(name="东海水晶产业集群").members.add(
+        Enterprise.objects.get(credit_code=code)
+    )
+    with pytest.raises(CannotUndo):
+        batch_undo(batch=batch, user=users["county"])
+    assert Enterprise.objects.filter(credit_code=code).exists()
