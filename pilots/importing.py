@@ -29,6 +29,7 @@ from pilots.spreadsheet import HEADERS, SpreadsheetError, Table, read_table
 from reform.creditcode import normalise_credit_code
 from reform.models import PlanYear, User
 from reform.scopes import Scope
+from reform.text import normalise_text
 
 # SQLite allows 999 variables per statement on old builds; stay below it everywhere.
 CHUNK = 900
@@ -50,6 +51,8 @@ ENTERPRISE_FIELDS = (
     "address",
 )
 FOREIGN_KEYS = {"county", "township", "park", "industry"}
+# Compared after normalising: full-width and half-width forms are the same text.
+TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")
 PILOT_FIELDS = ("tier", "status", "own_plan")
 ENTERPRISE_DEFAULTS = {
     "township": None,
@@ -284,6 +287,10 @@ def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, 
             )
             return
         new = {**old, **given}
+        for name in TEXT_FIELDS:
+            # "（东海）" typed in a form and "(东海)" read from a sheet are the same name.
+            if name in given and old[name] and normalise_text(old[name]) == given[name]:
+                new[name] = old[name]
         if "county" in given and given["county"] != old["county"]:
             # Moved to another county: the old township and park no longer apply.
             new["township"] = given.get("township")

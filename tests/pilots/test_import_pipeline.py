@@ -318,3 +318,11 @@ def test_undo_is_refused_when_a_created_enterprise_joined_a_cluster(users, plan_
     with pytest.raises(CannotUndo):
         batch_undo(batch=batch, user=users["county"])
     assert Enterprise.objects.filter(credit_code=code).exists()
+
+
+def test_full_width_brackets_in_a_stored_name_are_no_change(users, plan_year):
+    enterprise = make_enterprise(name="连云港某某有限公司（东海）")
+    data = xlsx([row(name="连云港某某有限公司(东海)", credit_code=enterprise.credit_code)])
+    batch = upload(users["county"], plan_year, data)
+    changes = importing.load_plan(batch)["rows"][0][importing.R_CHANGES] or []
+    assert "name" not in [name for name, _old, _new in changes]
