@@ -68,8 +68,10 @@ def import_upload(request):
     scope = scope_for(request.user)
     require_write(scope)
     plan_year = plan_year_current()
-    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else None
-    form = form or ImportUploadForm()
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+    else:
+        form = ImportUploadForm()
     if request.method == "POST" and plan_year is not None and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = importing.batch_create(
