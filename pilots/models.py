@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -243,3 +244,129 @@ class PilotPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pilots:pilot_plan_edit", args=[self.pilot_id])
+
+
+def import_upload_path(batch: "ImportBatch", filename: str) -> str:
+    # The name people gave the file stays in original_name; on disk only the content hash.
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"imports/{timezone.now():%Y/%m}/{batch.sha256[:16]}.{suffix}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded enterprise list: the file, what it would change, and what became of it.
+
+    The preview (every row's planned change and every error) is kept as a compressed JSON file
+    next to the original, so the confirmation applies exactly what the user saw.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        APPLIED = "applied", _("applied")
+        DISCARDED = "discarded", _("discarded")
+        FAILED = "failed", _("failed")
+        UNDONE = "undone", _("undone")
+
+    original = models.FileField(_("uploaded file"), upload_to=import_upload_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    file_format = models.CharField(_("format"), max_length=8, blank=True)
+    plan = models.FileField(_("preview data"), upload_to="imports/plans/", blank=True)
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.PROTECT, related_name="imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # The uploader's scope at upload time: the batch is listed inside that scope.
+    scope_county = models.ForeignKey(
+        Region,
+        verbose_name=_("county-level unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scope_township = models.ForeignKey(
+        Region,
+        verbose_name=_("township or street"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    message = models.TextField(_("message"), blank=True)
+    header_row = models.PositiveIntegerField(_("header row"), null=True, blank=True)
+    unrecognised = models.JSONField(_("unrecognised columns"), default=list, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    enterprises_created = models.PositiveIntegerField(_("enterprises created"), default=0)
+    enterprises_updated = models.PositiveIntegerField(_("enterprises updated"), default=0)
+    enterprises_unchanged = models.PositiveIntegerField(_("enterprises unchanged"), default=0)
+    pilots_created = models.PositiveIntegerField(_("pilots created"), default=0)
+    pilots_updated = models.PositiveIntegerField(_("pilots updated"), default=0)
+    pilots_unchanged = models.PositiveIntegerField(_("pilots unchanged"), default=0)
+    # A digest of the matched records' versions at preview time: confirm compares it.
+    state_digest = models.CharField(max_length=64, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        indexes = [
+            models.Index(fields=["scope_county", "scope_township"], name="import_scope_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:import_detail", args=[self.pk])
+
+    @property
+    def change_reason(self) -> str:
+        """What the history records of this batch's changes carry."""
+        return f"import:{self.pk}"
+
+    @property
+    def area_name(self) -> str:
+        """The uploader's area; empty for the whole city."""
+        region = self.scope_township or self.scope_county
+        return region.name if region else ""
+
+    @property
+    def uploader_name(self) -> str:
+        user = self.created_by
+        return (user.get_full_name() or user.username) if user else ""
+
+    @property
+    def rows_accepted(self) -> int:
+        return self.row_count - self.rows_rejected
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(
+            self.enterprises_created
+            + self.enterprises_updated
+            + self.pilots_created
+            + self.pilots_updated
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilots import views
+from pilots import import_views, plan_views, views
 
 app_name = "pilots"
 
@@ -23,8 +23,17 @@ urlpatterns = [
 ]
 
 # The pilot's own plan (一企一策), edited from the pilot and guidance-station pages.
-from pilots import plan_views  # noqa: E402
+urlpatterns.append(path("<int:pk>/plan/", plan_views.pilot_plan_edit, name="pilot_plan_edit"))
 
-urlpatterns.append(
-    path("<int:pk>/plan/", plan_views.pilot_plan_edit, name="pilot_plan_edit"),
-)
+# The Excel import (pilots/import_views.py).
+urlpatterns += [
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/upload/", import_views.import_upload, name="import_upload"),
+    path("imports/template/", import_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/discard/", import_views.import_discard, name="import_discard"),
+    path("imports/<int:pk>/undo/", import_views.import_undo, name="import_undo"),
+    path("imports/<int:pk>/original/", import_views.import_original, name="import_original"),
+    path("imports/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
+]

@@ -1,0 +1,473 @@
+"""Applying an import batch's plan, and undoing it: the writing half of the Excel import.
+
+Everything here runs in one transaction per batch. Changed enterprises and pilots are written
+with upserts (`INSERT … ON CONFLICT DO UPDATE`; on PostgreSQL fed by COPY) and their history
+rows are copied by the database with `INSERT … SELECT`, a chunk of rows at a time, so the number
+of queries grows with the number of chunks, never per row, and memory stays flat.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import itertools
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models.deletion import Collector, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilots.importing import (
+    CHUNK,
+    ENTERPRISE_COLUMNS,
+    ENTERPRISE_FIELDS,
+    ENTERPRISE_VALUES,
+    PILOT_COLUMNS,
+    PILOT_FIELDS,
+    PILOT_VALUES,
+    R_ACTION,
+    R_CHANGES,
+    R_CODE,
+    R_PILOT_ACTION,
+    R_PILOT_CHANGES,
+    R_PILOT_VALUES,
+    R_VALUES,
+    StateDigest,
+    attnames,
+    batch_revalidate,
+    chunks,
+    dumps_line,
+    iter_plan,
+    load_existing,
+)
+from pilots.models import Enterprise, ImportBatch, Pilot
+from reform.models import User
+from reform.scopes import Scope
+
+
+class StalePreview(Exception):
+    """The records changed since the preview; the batch now holds a fresh one."""
+
+
+def _history(model, objects: list, *, kind: str, user: User | None, reason: str, when) -> None:
+    """History rows in bulk (simple_history's own bulk helper cannot write deletions)."""
+    historical = model.history.model
+    tracked = [f.attname for f in historical.tracked_fields]
+    rows = [
+        historical(
+            history_date=when,
+            history_user=user,
+            history_change_reason=reason,
+            history_type=kind,
+            **{name: getattr(obj, name) for name in tracked},
+        )
+        for obj in objects
+    ]
+    historical.objects.bulk_create(rows, batch_size=2000)
+
+
+ENTERPRISE_UPDATE_FIELDS = [*ENTERPRISE_FIELDS, "version", "updated_at"]
+PILOT_UPDATE_FIELDS = [*PILOT_FIELDS, "version", "updated_at"]
+
+
+ROWS_PER_STATEMENT = 500  # × at most 17 columns: within SQLite's 32,766 parameters
+
+
+def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> None:
+    """INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE: many rows a statement, SQLite and
+    PostgreSQL alike.
+
+    Raw SQL because Django's bulk_create prepares every value of every row in Python, which
+    is most of the time of a large import; here the values are already what the columns hold.
+    A row that updates an existing record also raises its version by one.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    sets = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update)
+    if connection.vendor == "postgresql":
+        _upsert_by_copy(table, columns, rows, conflict, sets)
+        return
+    one_row = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        for chunk in chunks(rows, ROWS_PER_STATEMENT):
+            cursor.execute(
+                # Names come from the models, values go as parameters.
+                f"INSERT INTO {table} ({', '.join(quote(name) for name in columns)}) "  # noqa: S608
+                f"VALUES {', '.join([one_row] * len(chunk))} "
+                f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET "
+                f"{sets}, {quote('version')} = {table}.{quote('version')} + 1",
+                [value for row in chunk for value in row],
+            )
+
+
+def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, sets) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT upsert.
+
+    COPY streams the values without building any SQL; a large
+    VALUES list would be interpolated into one huge statement by Django's client-side cursor.
+    """
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in columns)
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_rows")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE import_rows ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY import_rows ({names}) FROM STDIN") as writer:
+            for row in rows:
+                writer.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM import_rows "  # noqa: S608
+            f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET "
+            f"{sets}, {quote('version')} = {table}.{quote('version')} + 1"
+        )
+
+
+def _ids(model, key_field: str, keys: list, **filters) -> dict:
+    """Primary keys by a unique field, a chunk of keys per query."""
+    found = {}
+    for chunk in chunks(keys):
+        queryset = model.objects.filter(**filters, **{f"{key_field}__in": chunk})
+        found.update({key: pk for key, pk in queryset.values_list(key_field, "pk")})
+    return found
+
+
+def _history_from_table(model, ids: list[int], kind: str, user_id, reason: str, when) -> None:
+    """History rows copied by the database from the records as they now are."""
+    if not ids:
+        return
+    quote = connection.ops.quote_name
+    historical = model.history.model
+    tracked = [quote(field.column) for field in historical.tracked_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    if connection.vendor == "postgresql":
+        marks = "%s::timestamptz, %s::varchar, %s::varchar, %s::bigint"
+    else:
+        marks = "%s, %s, %s, %s"
+    stamp = connection.ops.adapt_datetimefield_value(when)
+    with connection.cursor() as cursor:
+        for chunk in chunks(ids):
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
+                f"({', '.join(tracked + [quote(name) for name in extra])}) "
+                f"SELECT {', '.join(tracked)}, {marks} FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
+                [stamp, reason, kind, user_id, *chunk],
+            )
+
+
+def _upsert_enterprises(objects: list[Enterprise]) -> None:
+    Enterprise.objects.bulk_create(
+        objects,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["credit_code"],
+        update_fields=ENTERPRISE_UPDATE_FIELDS,
+    )
+
+
+def _upsert_pilots(objects: list[Pilot]) -> None:
+    Pilot.objects.bulk_create(
+        objects,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["enterprise", "plan_year"],
+        update_fields=PILOT_UPDATE_FIELDS,
+    )
+
+
+def _undo_path(batch: ImportBatch) -> str:
+    return f"imports/plans/{batch.pk}-undo.jsonl.gz"
+
+
+class _Stale(Exception):
+    pass
+
+
+class NotPreviewed(Exception):
+    """The batch was applied, discarded or failed meanwhile (a second click, another tab)."""
+
+
+def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
+    """Apply exactly the previewed plan in one transaction, or raise StalePreview.
+
+    When a matched record changed after the preview, the transaction is rolled back: the batch
+    is validated again against the current data and the user confirms the new preview.
+    """
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if batch.status != ImportBatch.Status.PREVIEWED:
+                raise NotPreviewed(batch.status)
+            _apply_rows(batch, user)
+    except _Stale:
+        batch.refresh_from_db()
+        batch_revalidate(batch=batch, scope=scope)
+        raise StalePreview from None
+    return batch
+
+
+def iter_plan_rows(batch: ImportBatch, *, with_changes: bool = True) -> Iterator[list]:
+    """The planned rows one by one, straight from the plan file."""
+    for item in iter_plan(batch):
+        if isinstance(item, list):
+            if not with_changes:
+                item[R_CHANGES] = item[R_PILOT_CHANGES] = None
+            yield item
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+class _UndoLog:
+    """What undo needs, written as the apply goes: ids created, values found before."""
+
+    KEYS = ("enterprises_created", "enterprises_before", "pilots_created", "pilots_before")
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in save()
+        self._gzip = gzip.GzipFile(fileobj=self._file, mode="wb", compresslevel=1)
+
+    def add(self, key: str, items: list) -> None:
+        if items:
+            self._gzip.write(dumps_line([key, items]) + b"\n")
+
+    def save(self, path: str) -> None:
+        self._gzip.close()
+        self._file.seek(0)
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        with self._file:
+            default_storage.save(path, File(self._file))
+
+
+def read_undo(batch: ImportBatch) -> dict[str, list]:
+    undo: dict[str, list] = {key: [] for key in _UndoLog.KEYS}
+    path = _undo_path(batch)
+    with default_storage.open(path, "rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
+        for line in lines:
+            key, items = json.loads(line)
+            undo[key].extend(items)
+    return undo
+
+
+ENTERPRISE_INSERT = [
+    "credit_code",
+    *attnames(ENTERPRISE_FIELDS),
+    "created_at",
+    "updated_at",
+    "version",
+]
+PILOT_INSERT = [
+    "enterprise_id",
+    "plan_year_id",
+    *PILOT_FIELDS,
+    "registered_by_id",
+    "registered_at",
+    "updated_at",
+    "version",
+]
+
+
+def _apply_rows(batch: ImportBatch, user: User | None) -> None:
+    """Write the plan a chunk of rows at a time; raise _Stale (rolling back) at the end if any
+    matched record differs from what the preview saw."""
+    now = timezone.now()
+    reason = batch.change_reason
+    user_id = user.pk if user else None
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    digest = StateDigest()
+    undo = _UndoLog()
+    for rows in _batched(iter_plan_rows(batch, with_changes=False), CHUNK):
+        existing, pilots = load_existing([row[R_CODE] for row in rows], batch.plan_year_id)
+        created, updated, before, enterprise_rows = [], [], [], []
+        for row in rows:
+            code = row[R_CODE]
+            found = existing.get(code)
+            digest.add(code, found, pilots.get(found[0]) if found else None)
+            if row[R_ACTION] == "same":
+                continue
+            if found is None:
+                created.append(code)
+            else:
+                updated.append(found[0])
+                before.append(_jsonable(found))
+            enterprise_rows.append([code, *row[R_VALUES], stamp, stamp, 1])
+        _upsert(
+            Enterprise,
+            ENTERPRISE_INSERT,
+            enterprise_rows,
+            conflict=["credit_code"],
+            update=[*attnames(ENTERPRISE_FIELDS), "updated_at"],
+        )
+        ids = {code: values[0] for code, values in existing.items()}
+        ids.update(_ids(Enterprise, "credit_code", created))
+        created_ids = [ids[code] for code in created]
+        _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
+        _history_from_table(Enterprise, updated, "~", user_id, reason, now)
+        undo.add("enterprises_created", created_ids)
+        undo.add("enterprises_before", before)
+
+        pilots_created, pilots_updated, pilots_before, pilot_rows = [], [], [], []
+        for row in rows:
+            if row[R_PILOT_ACTION] not in ("create", "update"):
+                continue
+            enterprise_id = ids[row[R_CODE]]
+            found = pilots.get(enterprise_id)
+            if found is None:
+                pilots_created.append(enterprise_id)
+            else:
+                pilots_updated.append(found[0])
+                pilots_before.append(_jsonable(found))
+            pilot_rows.append(
+                [enterprise_id, batch.plan_year_id, *row[R_PILOT_VALUES], user_id, stamp, stamp, 1]
+            )
+        _upsert(
+            Pilot,
+            PILOT_INSERT,
+            pilot_rows,
+            conflict=["enterprise_id", "plan_year_id"],
+            update=[*PILOT_FIELDS, "updated_at"],
+        )
+        new_pilots = _ids(Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id)
+        pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
+        _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
+        _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
+        undo.add("pilots_created", pilots_created)
+        undo.add("pilots_before", pilots_before)
+    if digest.hexdigest() != batch.state_digest:
+        raise _Stale
+    undo.save(_undo_path(batch))
+    batch.status = ImportBatch.Status.APPLIED
+    batch.applied_at = now
+    batch.applied_by = user
+    batch.message = ""
+    batch.save()
+
+
+def _jsonable(values: tuple) -> list:
+    return [value.isoformat() if hasattr(value, "isoformat") else value for value in values]
+
+
+# -- undo --------------------------------------------------------------------------------------
+
+
+class CannotUndo(Exception):
+    """str() says why, for the user."""
+
+
+def batch_changed_since(batch: ImportBatch, undo: dict) -> int:
+    """How many of the batch's records were changed by anything else since it was applied."""
+    enterprise_ids = set(undo["enterprises_created"]) | {v[0] for v in undo["enterprises_before"]}
+    pilot_ids = set(undo["pilots_created"]) | {v[0] for v in undo["pilots_before"]}
+    changed = 0
+    for model, ids in ((Enterprise, enterprise_ids), (Pilot, pilot_ids)):
+        # One query: every history row written since, by anything but this batch.
+        later = (
+            model.history.model.objects.filter(history_date__gte=batch.applied_at)
+            .exclude(history_change_reason=batch.change_reason)
+            .values_list("id", flat=True)
+        )
+        changed += len(ids & set(later))
+    return changed
+
+
+def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
+    """Put every record the batch touched back as it was, if none changed since."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.APPLIED:
+            raise CannotUndo(_("Only an applied import can be undone."))
+        undo = read_undo(batch)
+        changed = batch_changed_since(batch, undo)
+        if changed:
+            raise CannotUndo(
+                _(
+                    "%(count)d of the records this import wrote have been changed since; "
+                    "it can no longer be undone."
+                )
+                % {"count": changed}
+            )
+        now = timezone.now()
+        reason = f"undo:{batch.pk}"
+        _delete_with_history(Pilot, undo["pilots_created"], user, reason, now)
+        _restore(Pilot, PILOT_COLUMNS, PILOT_VALUES, undo["pilots_before"], user, reason, now)
+        _delete_with_history(Enterprise, undo["enterprises_created"], user, reason, now)
+        _restore(
+            Enterprise,
+            ENTERPRISE_COLUMNS,
+            ENTERPRISE_VALUES,
+            undo["enterprises_before"],
+            user,
+            reason,
+            now,
+        )
+        batch.status = ImportBatch.Status.UNDONE
+        batch.undone_at = now
+        batch.save(update_fields=["status", "undone_at"])
+    return batch
+
+
+def _delete_with_history(model, ids: list[int], user, reason: str, now) -> None:
+    """Delete the records a batch created; simple_history writes their "-" rows."""
+    for chunk in chunks(ids):
+        objects = list(model.objects.filter(pk__in=chunk))
+        for obj in objects:
+            # Read by simple_history's post_delete handler for the deletion's history row.
+            obj._change_reason = reason
+            obj._history_user = user
+            obj._history_date = now
+        collector = Collector(using=model.objects.db, origin=model)
+        used_elsewhere = CannotUndo(
+            _(
+                "Records this import created are now used elsewhere (for example by a pilot "
+                "of another plan year, a plan or a cluster); it can no longer be undone."
+            )
+        )
+        try:
+            collector.collect(objects)
+        except ProtectedError as exc:
+            raise used_elsewhere from exc
+        # Whatever would go with them (a plan, a cluster membership) was added since: refuse
+        # rather than delete someone else's work.
+        if set(collector.data) - {model} or any(qs.exists() for qs in collector.fast_deletes):
+            raise used_elsewhere
+        collector.delete()
+
+
+def _restore(model, columns, values, rows: list[list], user, reason: str, now) -> None:
+    """Write the values a batch found back over the records it updated."""
+    if not rows:
+        return
+    current = {}
+    for chunk in chunks([row[0] for row in rows]):
+        current.update({obj.pk: obj for obj in model.objects.filter(pk__in=chunk)})
+    objects = []
+    for row in rows:
+        obj = current[row[0]]
+        for name, value in zip(columns[values], row[values], strict=True):
+            setattr(obj, name, value)
+        obj.version += 1
+        obj.updated_at = now
+        objects.append(obj)
+    # Copies without a primary key, so the upsert matches them by their unique fields.
+    copies = [copy.copy(obj) for obj in objects]
+    for obj in copies:
+        obj.pk = None
+    if model is Enterprise:
+        _upsert_enterprises(copies)
+    else:
+        _upsert_pilots(copies)
+    _history(model, objects, kind="~", user=user, reason=reason, when=now)

@@ -1,0 +1,381 @@
+"""Checking the rows of an enterprise list: every cell against the reference data and the
+uploader's scope, every error collected with its Excel row number and column header.
+
+No database writes here; the reference data (regions, parks, industries) is loaded once per
+upload by `Lookups`, in a handful of queries.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from pilots.models import Enterprise, Pilot
+from pilots.spreadsheet import HEADERS, Table, parse_bool
+from reform.creditcode import CreditCodeError, validate_credit_code
+from reform.models import Industry, Park, Region, User
+from reform.scopes import Scope
+from reform.text import normalise_text
+
+# The example row of the template: refused if it is left in an upload.
+EXAMPLE_CREDIT_CODE = "91320722MA1XXXXXXX"
+
+# The words people write in the fixed-list columns; the first one is what the template offers.
+OWNERSHIP_WORDS = {
+    Enterprise.Ownership.STATE_OWNED: ("国有", "国有企业", "国企", "国有独资", "国有独资企业"),
+    Enterprise.Ownership.STATE_CONTROLLED: ("国有控股", "国有控股企业", "国有参股"),
+    Enterprise.Ownership.PRIVATE: ("民营", "民营企业", "私营", "私营企业", "非公", "非公企业"),
+    Enterprise.Ownership.FOREIGN: (
+        "外资",
+        "外资企业",
+        "外商投资",
+        "外商投资企业",
+        "中外合资",
+        "港澳台投资",
+        "港澳台",
+    ),
+    Enterprise.Ownership.MIXED: ("混合所有制", "混合所有制企业", "混合"),
+    Enterprise.Ownership.COLLECTIVE: ("集体", "集体企业"),
+    Enterprise.Ownership.OTHER: ("其他",),
+}
+CHAIN_WORDS = {
+    Enterprise.ChainPosition.UPSTREAM: ("上游", "产业链上游"),
+    Enterprise.ChainPosition.DOWNSTREAM: ("下游", "产业链下游"),
+}
+TIER_WORDS = {
+    Pilot.Tier.CITY: ("市级", "市级试点", "市"),
+    Pilot.Tier.COUNTY: ("县级", "县级试点", "县区级", "县(区)级", "县"),
+    Pilot.Tier.TOWNSHIP: ("乡镇级", "乡镇级试点", "乡镇(街道)级", "街道级", "镇级", "乡镇"),
+}
+STATUS_WORDS = {
+    Pilot.Status.PROPOSED: ("拟推荐", "推荐", "拟定"),
+    Pilot.Status.CONFIRMED: ("已确定", "确定", "已确认"),
+    Pilot.Status.DEMONSTRATION: ("示范单位", "示范", "示范企业"),
+    Pilot.Status.WITHDRAWN: ("已退出", "退出"),
+}
+YES, NO = "是", "否"
+
+# Tiers each role may register (admins and city staff: all of them).
+ROLE_TIERS = {
+    User.Role.COUNTY: (Pilot.Tier.COUNTY, Pilot.Tier.TOWNSHIP),
+    User.Role.TOWNSHIP: (Pilot.Tier.TOWNSHIP,),
+}
+
+_PHONE = re.compile(r"^[0-9+()\-\s、,，/转]{5,30}$")
+_REGION_SUFFIX = re.compile(r"(街道|镇|乡|县|区|市)$")
+
+
+@functools.lru_cache(maxsize=4096)
+def key(text: str) -> str:
+    """How list values are compared: NFKC, no spaces, lower case. Cached: a list repeats the
+    same few counties, townships and industries on every row."""
+    return normalise_text(text).replace(" ", "").lower()
+
+
+def allowed_tiers(scope: Scope) -> tuple[str, ...]:
+    return ROLE_TIERS.get(scope.role, tuple(Pilot.Tier.values))
+
+
+def _words(choices: dict, labels: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Lookup from every word (value, English label, Chinese words) to the stored value."""
+    found: dict[str, str] = {}
+    for value, label in labels:
+        found[key(value)] = value
+        found[key(str(label))] = value
+        for word in choices.get(value, ()):
+            found[key(word)] = value
+    return found
+
+
+class Lookups:
+    """The reference data a row is checked against, loaded in a handful of queries."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.tiers = allowed_tiers(scope)
+        regions = list(
+            Region.objects.filter(level__in=[Region.Level.COUNTY, Region.Level.TOWNSHIP]).only(
+                "pk", "code", "name", "level", "parent_id"
+            )
+        )
+        self.region_names = {region.pk: region.name for region in regions}
+        self.township_parent = {
+            region.pk: region.parent_id for region in regions if region.level == "township"
+        }
+        self.counties: dict[str, int] = {}
+        self.townships: dict[tuple[int, str], int] = {}
+        short_townships: dict[tuple[int, str], list[int]] = {}
+        short_counties: dict[str, list[int]] = {}
+        for region in regions:
+            if region.level == Region.Level.COUNTY:
+                self.counties[key(region.name)] = region.pk
+                self.counties[region.code] = region.pk
+                short_counties.setdefault(key(_REGION_SUFFIX.sub("", region.name)), []).append(
+                    region.pk
+                )
+            else:
+                self.townships[(region.parent_id, key(region.name))] = region.pk
+                self.townships[(region.parent_id, region.code)] = region.pk
+                short = (region.parent_id, key(_REGION_SUFFIX.sub("", region.name)))
+                short_townships.setdefault(short, []).append(region.pk)
+        # "东海" for 东海县, "牛山" for 牛山街道, where that is unambiguous.
+        for name, ids in short_counties.items():
+            if len(ids) == 1 and name:
+                self.counties.setdefault(name, ids[0])
+        for place, ids in short_townships.items():
+            if len(ids) == 1 and place[1]:
+                self.townships.setdefault(place, ids[0])
+        parks = list(Park.objects.only("pk", "name", "county_id"))
+        self.parks = {key(park.name): park.pk for park in parks}
+        self.park_names = {park.pk: park.name for park in parks}
+        self.park_county = {park.pk: park.county_id for park in parks}
+        industries = list(Industry.objects.only("pk", "code", "name", "name_en"))
+        self.industries: dict[str, int] = {}
+        for industry in industries:
+            for word in (industry.code, industry.name, industry.name_en):
+                if word:
+                    self.industries[key(word)] = industry.pk
+        self.industry_names = {industry.pk: industry.name for industry in industries}
+        self.ownership = _words(OWNERSHIP_WORDS, Enterprise.Ownership.choices)
+        self.chain = _words(CHAIN_WORDS, Enterprise.ChainPosition.choices)
+        self.tier = _words(TIER_WORDS, Pilot.Tier.choices)
+        self.status = _words(STATUS_WORDS, Pilot.Status.choices)
+
+        # Labels translated once: gettext per cell is a large part of a big preview.
+        self.labels = {
+            "ownership": {value: str(label) for value, label in Enterprise.Ownership.choices},
+            "chain_position": {
+                value: str(label) for value, label in Enterprise.ChainPosition.choices
+            },
+            "tier": {value: str(label) for value, label in Pilot.Tier.choices},
+            "status": {value: str(label) for value, label in Pilot.Status.choices},
+        }
+        self.yes_no = {True: _("yes"), False: _("no")}
+
+    def display(self, name: str, value: Any) -> str:
+        """A stored value as the preview shows it."""
+        if value is None or value == "":
+            return "—"
+        if name in ("county", "township"):
+            return self.region_names.get(value, str(value))
+        if name == "park":
+            return self.park_names.get(value, str(value))
+        if name == "industry":
+            return self.industry_names.get(value, str(value))
+        if name in self.labels:
+            return self.labels[name].get(value, str(value))
+        if isinstance(value, bool):
+            return self.yes_no[value]
+        return str(value)
+
+
+@dataclass(slots=True)
+class RowError:
+    row: int
+    field: str
+    header: str
+    value: str
+    message: str
+
+    def as_list(self) -> list:
+        return [self.row, self.field, self.header, self.value, self.message]
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    number: int
+    credit_code: str
+    enterprise: dict[str, Any]  # only the fields the row gives a value for
+    pilot: dict[str, Any]
+    cluster: str
+    errors: list[RowError] = field(default_factory=list)
+
+
+class RowChecker:
+    """Checks one row's cells against the reference data, collecting every error."""
+
+    def __init__(self, table: Table, lookups: Lookups):
+        self.lookups = lookups
+        self.headers = {c.field: c.header for c in table.columns if c.field}
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name) or HEADERS.get(name, name)
+
+    def parse(self, row) -> ParsedRow:
+        values = row.values
+        parsed = ParsedRow(number=row.number, credit_code="", enterprise={}, pilot={}, cluster="")
+        errors = parsed.errors
+
+        def error(name: str, message: str, value: str | None = None) -> None:
+            text = values[name].text if value is None and name in values else (value or "")
+            errors.append(RowError(row.number, name, self.header(name), text, message))
+
+        def text(name: str) -> str:
+            cell = values.get(name)
+            return cell.text if cell is not None else ""
+
+        lookups = self.lookups
+        name = text("name")
+        if name:
+            if len(name) > 200:
+                error("name", _("The name is longer than 200 characters."))
+            parsed.enterprise["name"] = name
+        else:
+            error("name", _("The enterprise name is missing."))
+
+        code_cell = values.get("credit_code")
+        code = text("credit_code")
+        if not code:
+            error("credit_code", _("The credit code is missing."))
+        elif code_cell.was_number:
+            error(
+                "credit_code",
+                _(
+                    "The credit code was typed as a number, so Excel kept only 15 digits. "
+                    "Format the column as text and type the code again."
+                ),
+            )
+        elif code == EXAMPLE_CREDIT_CODE:
+            error("credit_code", _("This is the template's example row; delete it."))
+        else:
+            try:
+                parsed.credit_code = validate_credit_code(code)
+            except CreditCodeError as exc:
+                error("credit_code", str(exc))
+
+        county_id = None
+        county = text("county")
+        if county:
+            county_id = lookups.counties.get(key(county))
+            if county_id is None:
+                error("county", _("Unknown county-level unit."))
+            else:
+                parsed.enterprise["county"] = county_id
+        else:
+            error("county", _("The county-level unit is missing."))
+
+        township = text("township")
+        if township and county_id is not None:
+            township_id = lookups.townships.get((county_id, key(township)))
+            if township_id is None:
+                error(
+                    "township",
+                    _("No township or street of this name lies in %(county)s.")
+                    % {"county": lookups.region_names[county_id]},
+                )
+            else:
+                parsed.enterprise["township"] = township_id
+
+        park = text("park")
+        if park:
+            park_id = lookups.parks.get(key(park))
+            if park_id is None:
+                error("park", _("Unknown park."))
+            elif (
+                county_id is not None
+                and lookups.park_county[park_id] is not None
+                and lookups.park_county[park_id] != county_id
+            ):
+                error(
+                    "park",
+                    _("The park %(park)s does not lie in %(county)s.")
+                    % {
+                        "park": lookups.park_names[park_id],
+                        "county": lookups.region_names[county_id],
+                    },
+                )
+            else:
+                parsed.enterprise["park"] = park_id
+
+        industry = text("industry")
+        if industry:
+            industry_id = lookups.industries.get(key(industry))
+            if industry_id is None:
+                error("industry", _("Unknown industry; choose one from the template's list."))
+            else:
+                parsed.enterprise["industry"] = industry_id
+
+        for name, words in (("ownership", lookups.ownership), ("chain_position", lookups.chain)):
+            value = text(name)
+            if value:
+                found = words.get(key(value))
+                if found is None:
+                    error(
+                        name,
+                        _("Unknown ownership; choose one from the list.")
+                        if name == "ownership"
+                        else _("Write 上游 (upstream) or 下游 (downstream)."),
+                    )
+                else:
+                    parsed.enterprise[name] = found
+
+        employees = text("employee_count")
+        if employees:
+            number = _whole_number(employees)
+            if number is None:
+                error("employee_count", _("The number of employees must be a whole number."))
+            else:
+                parsed.enterprise["employee_count"] = number
+
+        for name in ("is_leading", "is_industry_education"):
+            value = text(name)
+            if value:
+                try:
+                    flag = parse_bool(value)
+                except ValueError:
+                    error(name, _("Write 是 (yes) or 否 (no)."))
+                else:
+                    parsed.enterprise[name] = flag
+
+        for name, limit in (("contact_name", 50), ("address", 200)):
+            value = text(name)
+            if value:
+                if len(value) > limit:
+                    error(name, _("Longer than %(limit)d characters.") % {"limit": limit})
+                else:
+                    parsed.enterprise[name] = value
+
+        phone = text("contact_phone")
+        if phone:
+            if not _PHONE.match(phone):
+                error("contact_phone", _("This does not look like a phone number."))
+            else:
+                parsed.enterprise["contact_phone"] = phone
+
+        tier = text("tier")
+        if tier:
+            found = lookups.tier.get(key(tier))
+            if found is None:
+                error("tier", _("Write 市级, 县级 or 乡镇级."))
+            elif found not in lookups.tiers:
+                error("tier", _("You cannot register pilots of this tier."))
+            else:
+                parsed.pilot["tier"] = found
+        status = text("status")
+        if status:
+            found = lookups.status.get(key(status))
+            if found is None:
+                error("status", _("Write 拟推荐, 已确定, 示范单位 or 已退出."))
+            else:
+                parsed.pilot["status"] = found
+        own_plan = text("own_plan")
+        if own_plan:
+            parsed.pilot["own_plan"] = own_plan
+        parsed.cluster = text("cluster")[:100]
+        return parsed
+
+
+def _whole_number(text: str) -> int | None:
+    text = text.replace(",", "").removesuffix("人").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not number.is_integer() or number < 0 or number > 2_000_000_000:
+        return None
+    return int(number)

@@ -1,0 +1,265 @@
+"""Pages of the Excel import: upload, preview, confirm, discard, undo, and the workbooks."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pilots import import_apply, importing
+from pilots.import_workbooks import error_workbook, template_workbook
+from pilots.models import Enterprise, ImportBatch, Pilot
+from reform.scopes import get_object_in_scope, require_write, scope_for
+from reform.selectors import plan_year_current
+
+BATCH_PLACE = {"county": "scope_county", "township": "scope_township"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHANGES_PER_PAGE = 100
+ERRORS_SHOWN = 500
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Enterprise list"),
+        help_text=gettext_lazy("An .xlsx, .xls, .ods or .csv file (UTF-8 or GBK)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB. Split it into smaller files.")
+                % {"limit": f"{limit / 1024 / 1024:g}"}
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
+
+
+def _batches(scope):
+    queryset = ImportBatch.objects.select_related(
+        "created_by", "scope_county", "scope_township", "plan_year"
+    )
+    return scope.filter(queryset, **BATCH_PLACE)
+
+
+def _batch(request, pk: int):
+    scope = scope_for(request.user)
+    return scope, get_object_in_scope(_batches(scope), scope, **BATCH_PLACE, pk=pk)
+
+
+@login_required
+@require_GET
+def import_list(request):
+    scope = scope_for(request.user)
+    page = Paginator(_batches(scope), 30).get_page(request.GET.get("page"))
+    return render(request, "pilots/import_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    scope = scope_for(request.user)
+    require_write(scope)
+    plan_year = plan_year_current()
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+    else:
+        form = ImportUploadForm()
+    if request.method == "POST" and plan_year is not None and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = importing.batch_create(
+            data=upload.read(),
+            filename=upload.name,
+            user=request.user,
+            scope=scope,
+            plan_year=plan_year,
+        )
+        return redirect(batch)
+    return render(
+        request,
+        "pilots/import_upload.html",
+        {
+            "form": form,
+            "plan_year": plan_year,
+            "max_mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}",
+            "max_rows": settings.IMPORT_MAX_ROWS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_detail(request, pk: int):
+    scope, batch = _batch(request, pk)
+    context = {"batch": batch, "can_write": scope.can_write}
+    if batch.plan:
+        page, summary = _plan_page(batch, request.GET.get("page"))
+        context.update(
+            errors=summary["errors"][:ERRORS_SHOWN],
+            more_errors=max(len(summary["errors"]) - ERRORS_SHOWN, 0),
+            page=page,
+            changes=[_describe(row) for row in page],
+            previous=ImportBatch.objects.filter(
+                sha256=batch.sha256, status=ImportBatch.Status.APPLIED, pk__lt=batch.pk
+            )
+            .filter(pk__in=_batches(scope).values("pk"))
+            .order_by("-pk")
+            .first(),
+        )
+    return render(request, "pilots/import_detail.html", context)
+
+
+def _plan_page(batch: ImportBatch, number_text: str | None):
+    """One page of the new and changed rows, and the plan's summary, in one pass over the
+    plan file: a preview of 100,000 rows is never loaded whole for a page of 100."""
+    try:
+        number = max(int(number_text or 1), 1)
+    except ValueError:
+        number = 1
+    start = (number - 1) * CHANGES_PER_PAGE
+    window, count, summary = [], 0, {}
+    for item in importing.iter_plan(batch):
+        if isinstance(item, dict):
+            summary = item
+        elif _changes_something(item):
+            if start <= count < start + CHANGES_PER_PAGE:
+                window.append(item)
+            count += 1
+    page = Paginator(range(count), CHANGES_PER_PAGE).get_page(number)
+    if page.number != number:  # past the end: the last page instead
+        return _plan_page(batch, str(page.number))
+    page.object_list = window
+    return page, summary
+
+
+def _changes_something(row: list) -> bool:
+    return row[importing.R_ACTION] != "same" or row[importing.R_PILOT_ACTION] in (
+        "create",
+        "update",
+    )
+
+
+def _describe(row: list) -> dict:
+    """A plan row as the preview table shows it, fields named as the forms name them."""
+    values = dict(zip(importing.ENTERPRISE_FIELDS, row[importing.R_VALUES], strict=True))
+
+    def labelled(model, changes):
+        return [(model._meta.get_field(name).verbose_name, old, new) for name, old, new in changes]
+
+    return {
+        "number": row[importing.R_NUMBER],
+        "code": row[importing.R_CODE],
+        "name": values["name"],
+        "action": row[importing.R_ACTION],
+        "changes": labelled(Enterprise, row[importing.R_CHANGES] or []),
+        "pilot_action": row[importing.R_PILOT_ACTION],
+        "pilot_changes": labelled(Pilot, row[importing.R_PILOT_CHANGES] or []),
+    }
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    scope, batch = _batch(request, pk)
+    require_write(scope)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        messages.error(request, _("This import is no longer waiting for confirmation."))
+        return redirect(batch)
+    try:
+        batch = import_apply.batch_apply(batch=batch, user=request.user, scope=scope)
+    except import_apply.NotPreviewed:
+        messages.error(request, _("This import is no longer waiting for confirmation."))
+        return redirect(batch)
+    except import_apply.StalePreview:
+        messages.warning(
+            request,
+            _(
+                "Some of these records were changed by someone else after your upload. The "
+                "preview below was checked again against the current data: review it and "
+                "confirm again."
+            ),
+        )
+        return redirect(batch)
+    messages.success(
+        request,
+        _(
+            "Import applied: %(created)d enterprises created, %(updated)d updated; "
+            "%(pilots_created)d pilots created, %(pilots_updated)d updated."
+        )
+        % {
+            "created": batch.enterprises_created,
+            "updated": batch.enterprises_updated,
+            "pilots_created": batch.pilots_created,
+            "pilots_updated": batch.pilots_updated,
+        },
+    )
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk: int):
+    scope, batch = _batch(request, pk)
+    require_write(scope)
+    if batch.status == ImportBatch.Status.PREVIEWED:
+        importing.batch_discard(batch=batch)
+        messages.info(request, _("The import was discarded; nothing was changed."))
+    else:
+        messages.error(request, _("This import is no longer waiting for confirmation."))
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+def import_undo(request, pk: int):
+    scope, batch = _batch(request, pk)
+    require_write(scope)
+    try:
+        import_apply.batch_undo(batch=batch, user=request.user)
+    except import_apply.CannotUndo as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The import was undone: every record is as it was before."))
+    return redirect(batch)
+
+
+@login_required
+@require_GET
+def import_template(request):
+    scope = scope_for(request.user)
+    require_write(scope)
+    response = HttpResponse(template_workbook(scope), content_type=XLSX)
+    response["Content-Disposition"] = _attachment(_("pilot-enterprise-import-template") + ".xlsx")
+    return response
+
+
+@login_required
+@require_GET
+def import_original(request, pk: int):
+    _scope, batch = _batch(request, pk)
+    return FileResponse(batch.original.open("rb"), as_attachment=True, filename=batch.original_name)
+
+
+@login_required
+@require_GET
+def import_errors(request, pk: int):
+    _scope, batch = _batch(request, pk)
+    if not batch.plan:
+        raise Http404
+    response = HttpResponse(error_workbook(batch), content_type=XLSX)
+    stem = batch.original_name.rsplit(".", 1)[0]
+    response["Content-Disposition"] = _attachment(f"{stem}-{_('errors')}.xlsx")
+    return response
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -1,0 +1,274 @@
+"""Workbooks the import writes: the blank template of a scope, and the upload marked with errors."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pilots.import_checks import (
+    CHAIN_WORDS,
+    EXAMPLE_CREDIT_CODE,
+    NO,
+    OWNERSHIP_WORDS,
+    STATUS_WORDS,
+    TIER_WORDS,
+    YES,
+    allowed_tiers,
+)
+from pilots.importing import load_plan
+from pilots.models import ImportBatch
+from pilots.spreadsheet import FIELDS, HEADERS, REQUIRED_FIELDS, read_table
+from reform.models import Industry, Park, Region
+from reform.scopes import Scope
+
+# The template's columns: every field the reader knows, in its order.
+TEMPLATE_FIELDS = list(FIELDS)
+TEXT_FIELDS = {"credit_code", "contact_phone"}
+TEMPLATE_ROWS = 2000  # rows that get the dropdowns and the text format
+WIDTHS = {"name": 32, "credit_code": 22, "address": 30, "own_plan": 30, "park": 24}
+
+# Above this many rows the marked-up workbook is rebuilt instead of edited in place.
+KEEP_LAYOUT_MAX_ROWS = 20_000
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+REQUIRED_FONT = Font(bold=True, color="C00000")
+EXAMPLE_FONT = Font(italic=True, color="808080")
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+ERROR_FONT = Font(color="9C0006")
+
+
+def _explanations() -> dict[str, str]:
+    return {
+        "name": _("The enterprise's full registered name."),
+        "credit_code": _(
+            "The 18-character unified social credit code. The column is formatted as text: "
+            "paste or type the code as it is; never as a number. Rows are matched to existing "
+            "enterprises by this code."
+        ),
+        "county": _("The county-level unit the enterprise is registered in."),
+        "township": _("The township or street, inside that county-level unit."),
+        "park": _("The park, development zone or high-tech zone, if any."),
+        "industry": _("Required for a new enterprise; choose from the list."),
+        "ownership": _("Required for a new enterprise; choose from the list."),
+        "employee_count": _("A whole number."),
+        "is_leading": _("是 or 否."),
+        "chain_position": _("上游 or 下游, for enterprises up or down a leading one's chain."),
+        "is_industry_education": _("是 or 否."),
+        "contact_name": _("The enterprise's contact person."),
+        "contact_phone": _("Formatted as text, so leading zeros stay."),
+        "address": _("The enterprise's address."),
+        "tier": _("The pilot tier of this plan year; leave empty for no pilot."),
+        "status": _("Empty means 拟推荐 (proposed) for a new pilot."),
+        "own_plan": _("The pilot's own plan (one enterprise, one policy), in short."),
+        "cluster": _("The industry cluster the enterprise belongs to, if any (for information)."),
+    }
+
+
+def _lists(scope: Scope) -> dict[str, list[str]]:
+    counties = list(scope.regions(Region.Level.COUNTY).values_list("pk", "name"))
+    county_ids = [pk for pk, _name in counties]
+    townships = scope.regions(Region.Level.TOWNSHIP).values_list("name", flat=True)
+    parks = Park.objects.all()
+    if not scope.is_everywhere:
+        parks = parks.filter(county_id__in=county_ids)
+    tiers = allowed_tiers(scope)
+    return {
+        "county": [name for _pk, name in counties],
+        "township": list(townships),
+        "park": list(parks.values_list("name", flat=True)),
+        "industry": list(Industry.objects.values_list("name", flat=True)),
+        "ownership": [words[0] for words in OWNERSHIP_WORDS.values()],
+        "is_leading": [YES, NO],
+        "chain_position": [words[0] for words in CHAIN_WORDS.values()],
+        "is_industry_education": [YES, NO],
+        "tier": [words[0] for tier, words in TIER_WORDS.items() if tier in tiers],
+        "status": [words[0] for words in STATUS_WORDS.values()],
+    }
+
+
+def _example(lists: dict[str, list[str]]) -> dict[str, str]:
+    def first(name: str) -> str:
+        return lists[name][0] if lists[name] else ""
+
+    return {
+        "name": _("Example: Donghai Crystal Products Co., Ltd. (delete this row)"),
+        "credit_code": EXAMPLE_CREDIT_CODE,
+        "county": first("county"),
+        "township": first("township"),
+        "park": "",
+        "industry": first("industry"),
+        "ownership": first("ownership"),
+        "employee_count": "120",
+        "is_leading": NO,
+        "chain_position": "",
+        "is_industry_education": NO,
+        "contact_name": "张三",
+        "contact_phone": "13800000000",
+        "address": "",
+        "tier": lists["tier"][-1] if lists["tier"] else "",
+        "status": first("status"),
+        "own_plan": "",
+        "cluster": "",
+    }
+
+
+def template_workbook(scope: Scope) -> bytes:
+    """An .xlsx template for the scope: headers, dropdowns, text columns, example, help sheet."""
+    lists = _lists(scope)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "企业名单"
+    hidden = workbook.create_sheet("lists")
+    hidden.sheet_state = "hidden"
+    last = TEMPLATE_ROWS + 1
+    example = _example(lists)
+    for index, name in enumerate(TEMPLATE_FIELDS, start=1):
+        letter = get_column_letter(index)
+        required = name in REQUIRED_FIELDS
+        cell = sheet.cell(row=1, column=index, value=HEADERS[name] + ("*" if required else ""))
+        cell.fill = HEADER_FILL
+        cell.font = REQUIRED_FONT if required else Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[letter].width = WIDTHS.get(name, 14)
+        example_cell = sheet.cell(row=2, column=index, value=example[name] or None)
+        example_cell.font = EXAMPLE_FONT
+        if name in TEXT_FIELDS:
+            # Text format on the cells people will type into: no 1.23E+17, no lost zeros.
+            for row in range(2, last + 1):
+                sheet.cell(row=row, column=index).number_format = "@"
+        values = lists.get(name)
+        if values:
+            list_column = get_column_letter(len([n for n in TEMPLATE_FIELDS[:index] if n in lists]))
+            for row, value in enumerate(values, start=1):
+                hidden[f"{list_column}{row}"] = value
+            reference = f"{quote_sheetname('lists')}!${list_column}$1:${list_column}${len(values)}"
+            validation = DataValidation(
+                type="list",
+                formula1=reference,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=_("Not in the list"),
+                error=_("Choose a value from the list."),
+            )
+            validation.add(f"{letter}2:{letter}{last}")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "C2"
+    sheet.row_dimensions[1].height = 30
+    sheet["A2"].comment = Comment(_("An example row: replace it with your own or delete it."), "")
+
+    help_sheet = workbook.create_sheet(_("How to fill in"))
+    help_sheet.append([_("Column"), _("Required"), _("What to write"), _("Allowed values")])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    explanations = _explanations()
+    for name in TEMPLATE_FIELDS:
+        allowed = lists.get(name) or []
+        shown = "、".join(allowed[:30]) + ("…" if len(allowed) > 30 else "")
+        help_sheet.append(
+            [
+                HEADERS[name],
+                _("yes") if name in REQUIRED_FIELDS else "",
+                explanations.get(name, ""),
+                shown,
+            ]
+        )
+    help_sheet.append([])
+    help_sheet.append(
+        [
+            _(
+                "Columns marked * are required. A title row above the header row is fine. "
+                "An empty cell keeps the enterprise's current value. Uploading the same file "
+                "twice changes nothing the second time."
+            )
+        ]
+    )
+    for letter, width in zip("ABCD", (18, 8, 60, 60), strict=True):
+        help_sheet.column_dimensions[letter].width = width
+    for row in help_sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def errors_by_cell(plan: dict) -> dict[int, list[list]]:
+    errors: dict[int, list[list]] = defaultdict(list)
+    for error in plan["errors"]:
+        errors[error[0]].append(error)
+    return errors
+
+
+def error_workbook(batch: ImportBatch) -> bytes:
+    """The upload with an error column and its bad cells highlighted, to fix and send again.
+
+    An .xlsx upload keeps its own layout (title rows and all); other formats, and very large
+    workbooks (openpyxl holds a whole workbook in memory to edit it), are rebuilt from what
+    was read, with the same headers and rows.
+    """
+    plan = load_plan(batch)
+    errors = errors_by_cell(plan)
+    column_of = {field: index for index, _header, field in plan["columns"] if field}
+    with batch.original.open("rb") as handle:
+        data = handle.read()
+    if plan["format"] == "xlsx" and batch.row_count <= KEEP_LAYOUT_MAX_ROWS:
+        workbook = load_workbook(io.BytesIO(data))
+        sheet = _sheet_with_header(workbook, plan)
+        header_row = plan["header_row"]
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "企业名单"
+        for index, header, _field in plan["columns"]:
+            sheet.cell(row=1, column=index + 1, value=header)
+        table = read_table(data, max_rows=10**7, max_bytes=10**10)
+        for output, row in enumerate(table.rows, start=2):
+            for field, index in column_of.items():
+                cell = sheet.cell(row=output, column=index + 1, value=row.values[field].text)
+                cell.number_format = "@"
+        header_row = 1
+        # The rebuilt sheet has no blank or title rows; map the file's row numbers onto it.
+        positions = {row.number: output for output, row in enumerate(table.rows, start=2)}
+        errors = {positions[number]: items for number, items in errors.items()}
+    error_column = max(sheet.max_column, max(column_of.values(), default=0) + 1) + 1
+    title = sheet.cell(row=header_row, column=error_column, value=_("Errors"))
+    title.font = Font(bold=True, color="9C0006")
+    title.fill = ERROR_FILL
+    sheet.column_dimensions[get_column_letter(error_column)].width = 60
+    for row, items in errors.items():
+        messages = []
+        for _row, field, header, _value, message in items:
+            messages.append(f"{header}: {message}")
+            if field in column_of:
+                cell = sheet.cell(row=row, column=column_of[field] + 1)
+                cell.fill = ERROR_FILL
+                cell.font = ERROR_FONT
+        note = sheet.cell(row=row, column=error_column, value="；".join(messages))
+        note.font = ERROR_FONT
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_with_header(workbook, plan: dict):
+    """The sheet the reader took the table from."""
+    if plan.get("sheet") in workbook.sheetnames:
+        return workbook[plan["sheet"]]
+    wanted = {header for _index, header, _field in plan["columns"]}
+    row = plan["header_row"]
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        found = {str(cell.value).strip() for cell in sheet[row] if cell.value is not None}
+        if wanted & found:
+            return sheet
+    return workbook.worksheets[0]

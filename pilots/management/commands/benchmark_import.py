@@ -1,0 +1,236 @@
+"""Time and memory of the Excel import: preview and confirm of 1,000 / 10,000 / 100,000 rows.
+
+For each size three uploads run against a fresh database: all rows new, the same file again
+(all unchanged), and a file with every row changed. Each upload runs in its own process so
+its peak memory (ru_maxrss) is its own. SQLite by default (a throw-away file); with
+--database-url postgres://… that database is DROPPED and created again, so give it a
+throw-away name.
+
+    python manage.py benchmark_import
+    python manage.py benchmark_import --sizes 10000 --database-url postgres://postgres@127.0.0.1/bench
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+CASES = ("new", "unchanged", "changed")
+
+
+class Command(BaseCommand):
+    help = "Benchmark the Excel import (preview + confirm) on generated workbooks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default="1000,10000,100000")
+        parser.add_argument(
+            "--database-url",
+            default="",
+            help="A throw-away PostgreSQL database (it is dropped and created again).",
+        )
+        parser.add_argument("--worker", nargs=2, metavar=("STEP", "FILE"), help=argparse_hide())
+
+    def handle(self, *args, **options):
+        if options["worker"]:
+            step, path = options["worker"]
+            if step == "setup":
+                return self.setup()
+            return self.run_case(Path(path))
+        sizes = [int(size) for size in options["sizes"].split(",") if size]
+        self.orchestrate(sizes, options["database_url"])
+
+    # -- the parent: files, databases, one child process per upload --------------------------
+
+    def orchestrate(self, sizes: list[int], database_url: str) -> None:
+        work = Path(tempfile.mkdtemp(prefix="benchmark-import-"))
+        label = "postgresql" if database_url else "sqlite"
+        self.stdout.write(
+            f"{label}:   rows  case        preview s  confirm s  total s"
+            "  (CPU s: preview confirm total)  peak MB"
+        )
+        for size in sizes:
+            files = {}
+            for case in ("new", "changed"):
+                files[case] = work / f"{size}-{case}.xlsx"
+                write_workbook(files[case], size, changed=case == "changed")
+            files["unchanged"] = files["new"]
+            env = self.fresh_database(work, size, database_url)
+            for case in CASES:
+                result = self.child(["--worker", "run", str(files[case])], env)
+                figures = json.loads(result.strip().splitlines()[-1])
+                cpu = figures["preview_cpu"] + figures["apply_cpu"]
+                self.stdout.write(
+                    f"{label}: {size:>6}  {case:<10}  {figures['preview']:>9.2f}  "
+                    f"{figures['apply']:>9.2f}  {figures['preview'] + figures['apply']:>7.2f}"
+                    f"  ({figures['preview_cpu']:>12.2f} {figures['apply_cpu']:>7.2f} "
+                    f"{cpu:>5.2f})  {figures['peak_mb']:>7.0f}"
+                )
+                expected = {"new": "created", "unchanged": "unchanged", "changed": "updated"}
+                if figures["enterprises_" + expected[case]] != size:
+                    raise CommandError(f"unexpected outcome: {figures}")
+
+    def fresh_database(self, work: Path, size: int, database_url: str) -> dict:
+        env = dict(
+            os.environ,
+            MEDIA_ROOT=str(work / "media"),
+            DEBUG="0",
+            # The benchmark measures beyond the default limits (50,000 rows, 10 MB).
+            IMPORT_MAX_ROWS=str(max(size, 50_000)),
+            IMPORT_MAX_BYTES=str(200 * 1024 * 1024),
+        )
+        if database_url:
+            recreate_postgres(database_url)
+            env["DATABASE_URL"] = database_url
+        else:
+            path = work / f"bench-{size}.sqlite3"
+            path.unlink(missing_ok=True)
+            env["DATABASE_URL"] = f"sqlite:///{path}"
+        self.child(["migrate", "--verbosity", "0"], env, command=False)
+        self.child(["--worker", "setup", "-"], env)
+        return env
+
+    def child(self, arguments: list[str], env: dict, command: bool = True) -> str:
+        manage = Path(settings.BASE_DIR) / "manage.py"
+        prefix = ["benchmark_import"] if command else []
+        done = subprocess.run(  # noqa: S603 - our own manage.py with our own arguments
+            [sys.executable, str(manage), *prefix, *arguments],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            raise CommandError(done.stderr[-3000:])
+        return done.stdout
+
+    # -- the children ----------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        from reform.models import User
+        from reform.reference import load_core_reference
+        from reform.services import plan_year_create
+
+        load_core_reference()
+        plan_year_create(year=2026, title="2026", make_current=True)
+        User.objects.create(username="bench", role=User.Role.CITY_STAFF)
+
+    def run_case(self, path: Path) -> None:
+        from pilots import import_apply, importing
+        from reform.models import PlanYear, User
+        from reform.scopes import scope_for
+
+        user = User.objects.get(username="bench")
+        scope = scope_for(user)
+        plan_year = PlanYear.objects.get(year=2026)
+        data = path.read_bytes()
+        cpu_start = time.process_time()
+        start = time.perf_counter()
+        batch = importing.batch_create(
+            data=data, filename=path.name, user=user, scope=scope, plan_year=plan_year
+        )
+        previewed = time.perf_counter()
+        cpu_previewed = time.process_time()
+        if batch.status != batch.Status.PREVIEWED or batch.rows_rejected:
+            raise CommandError(f"{batch.status} {batch.message} {batch.rows_rejected} rejected")
+        import_apply.batch_apply(batch=batch, user=user, scope=scope)
+        applied = time.perf_counter()
+        cpu_applied = time.process_time()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            json.dumps(
+                {
+                    "preview": previewed - start,
+                    "apply": applied - previewed,
+                    "preview_cpu": cpu_previewed - cpu_start,
+                    "apply_cpu": cpu_applied - cpu_previewed,
+                    "peak_mb": peak,
+                    "enterprises_created": batch.enterprises_created,
+                    "enterprises_updated": batch.enterprises_updated,
+                    "enterprises_unchanged": batch.enterprises_unchanged,
+                }
+            )
+        )
+
+
+def argparse_hide():
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def write_workbook(path: Path, size: int, *, changed: bool) -> None:
+    """A county list as people make it: a title row, the template's headers, `size` rows."""
+    from openpyxl import Workbook
+
+    from pilots.spreadsheet import HEADERS
+    from reform.creditcode import make_credit_code
+
+    townships = ["牛山街道", "石榴街道", "白塔埠镇", "黄川镇", "石湖乡"]
+    industries = ["新材料", "高端装备制造", "新医药", "石化", "新能源"]
+    columns = [
+        "name",
+        "credit_code",
+        "county",
+        "township",
+        "industry",
+        "ownership",
+        "employee_count",
+        "is_leading",
+        "contact_name",
+        "contact_phone",
+        "address",
+        "tier",
+        "status",
+    ]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("企业名单")
+    sheet.append(["东海县产改试点企业名单（基准测试）"])
+    sheet.append([HEADERS[name] for name in columns])
+    suffix = "（更新）" if changed else ""
+    for number in range(size):
+        sheet.append(
+            [
+                f"基准测试企业{number}有限公司{suffix}",
+                make_credit_code(f"91320722{number:09d}"),
+                "东海县",
+                townships[number % len(townships)],
+                industries[number % len(industries)],
+                "民营",
+                100 + number % 500 + (7 if changed else 0),
+                "是" if number % 10 == 0 else "否",
+                "张三",
+                f"138{number:08d}",
+                f"东海县某路{number}号",
+                "县级" if number % 3 else "乡镇级",
+                "已确定" if not changed else "示范单位",
+            ]
+        )
+    workbook.save(path)
+
+
+def recreate_postgres(database_url: str) -> None:
+    import psycopg
+    from dj_database_url import parse
+    from psycopg import sql
+
+    config = parse(database_url)
+    name = config["NAME"]
+    if not name or name in ("postgres", "template0", "template1"):
+        raise CommandError(f"Give a throw-away database name, not {name}.")
+    with psycopg.connect(
+        dbname="postgres",
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
