@@ -63,3 +63,30 @@ def test_the_language_switch_changes_the_language(client, users):
     client.force_login(users["city"])
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
     assert '<html lang="en">' in response.text
+
+
+def test_every_page_of_the_matrix_renders_in_both_languages(client, users, plan_year):
+    """Every URL of the permission matrix that shows an administrator a page, in both languages."""
+    from tests.matrix import all_cases, build_world
+
+    world = build_world(plan_year)
+    client.force_login(users["admin"])
+    pages = 0
+    for case in all_cases():
+        if case["get"]["admin"] != 200:
+            continue
+        url = reverse(case["url"], args=case.get("args", lambda w: [])(world))
+        for language, lang_attr, sign_out in (
+            ("zh-hans", "zh-hans", "退出"),
+            ("en", "en", "Sign out"),
+        ):
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, (url, language)
+            if not response["Content-Type"].startswith("text/html"):
+                break  # downloads and JSON answers: no page to look at
+            text = response.content.decode()
+            assert f'<html lang="{lang_attr}">' in text, (url, language)
+            assert sign_out in text, (url, language)
+        else:
+            pages += 1
+    assert pages >= 25  # the check really ran over the project's pages
