@@ -66,18 +66,19 @@ class ClusterResolver:
             pk = self.by_name.get(key(part))
             if pk is None:
                 raise ColumnError(_("Unknown industry cluster; choose one from the list."))
-            name, county_id = self.clusters[pk]
-            if not self.scope.allows_county_write(county_id=county_id):
-                if self.scope.can_write and self.scope.township_id is not None:
-                    raise ColumnError(
-                        _("Cluster members are added by county or city staff; leave this empty.")
-                    )
-                raise ColumnError(
-                    _("%(cluster)s belongs to %(county)s; you cannot add members to it.")
-                    % {"cluster": name, "county": self.county_names.get(county_id, "")}
-                )
-            found[pk] = name
+            found[pk] = self.clusters[pk][0]
         return list(found.items())
+
+    def refusal(self, target: int) -> str | None:
+        name, county_id = self.clusters[target]
+        if self.scope.allows_county_write(county_id=county_id):
+            return None
+        if self.scope.can_write and self.scope.township_id is not None:
+            return _("Cluster members are added by county or city staff; leave this empty.")
+        return _("%(cluster)s belongs to %(county)s; you cannot add members to it.") % {
+            "cluster": name,
+            "county": self.county_names.get(county_id, ""),
+        }
 
     def existing(self, enterprise_ids: list[int]) -> set[tuple[int, int]]:
         found: set[tuple[int, int]] = set()

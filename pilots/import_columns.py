@@ -8,8 +8,9 @@ for the "cluster" field, and the import calls it at four points:
 - the template: `values(scope)`, the dropdown of the column;
 - the preview: `resolver(scope)` once per upload (its queries: a fixed number), then per row
   `resolve(text)` → the targets the cell names, or `ColumnError` (a row error like any other),
-  and per chunk of rows `existing(enterprise_ids)` → the links that already exist, so that a
-  second upload of the same file plans nothing new;
+  per chunk of rows `existing(enterprise_ids)` → the links that already exist, so that a
+  second upload of the same file plans nothing new, and for each new link `refusal(target)` →
+  why the user may not add it (a row error), or None;
 - the confirmation, inside the import's transaction: `apply(batch, pairs, user)` with the
   (enterprise id, target id) pairs of the applied rows, a chunk at a time; it writes the links
   that do not exist yet (history tagged with `batch.change_reason`) and returns what undo needs;
@@ -40,6 +41,9 @@ class ColumnResolver(Protocol):
 
     def existing(self, enterprise_ids: list[int]) -> set[tuple[int, int]]:
         """The (enterprise id, target id) links that exist already, in one query."""
+
+    def refusal(self, target: int) -> str | None:
+        """Why the user may not add a link to this target (in their language), or None."""
 
 
 class ColumnExtension(Protocol):

@@ -358,6 +358,15 @@ def _plan_row(
         pilot_values = [pilot_new.get(name) for name in PILOT_FIELDS]
     if pilot_values and pilot_values[0] == Pilot.Tier.TOWNSHIP and not new.get("township"):
         reject("township", _("A township-tier pilot needs an enterprise with a township."))
+    new_links = [
+        link for link in parsed.links if found is None or (found[0], link[1]) not in links[link[0]]
+    ]
+    for name, target, label in new_links:
+        # Only a link the row adds needs the right to add it: naming a cluster the
+        # enterprise is already in changes nothing.
+        refusal = lookups.resolvers[name].refusal(target)
+        if refusal:
+            reject(name, refusal, label)
     if parsed.errors:
         return
 
@@ -381,11 +390,7 @@ def _plan_row(
             pilot_values,
             pilot_changes,
             parsed.cluster,
-            [
-                link
-                for link in parsed.links
-                if found is None or (found[0], link[1]) not in links[link[0]]
-            ],
+            new_links,
         ]
     )
 

@@ -308,3 +308,12 @@ def test_a_township_officials_template_has_no_cluster_dropdown(users, plan_year)
     book = load_workbook(io.BytesIO(response.content))
     values = {cell.value for column in book["lists"].iter_cols() for cell in column}
     assert CRYSTAL not in values and MUSHROOMS not in values
+
+
+def test_naming_a_cluster_the_enterprise_is_already_in_needs_no_right(users, plan_year, crystal):
+    known = make_enterprise()
+    cluster_members_add(cluster=crystal, enterprises=[known], user=users["county"])
+    data = workbook([unchanged_row(known, cluster=CRYSTAL)])
+    batch = upload(users["township"], plan_year, data)
+    assert errors(batch) == []
+    assert batch.link_counts == {"cluster": 0}
