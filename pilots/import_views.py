@@ -208,19 +208,19 @@ def import_confirm(request, pk: int):
             ),
         )
         return redirect(batch)
-    messages.success(
-        request,
-        _(
-            "Import applied: %(created)d enterprises created, %(updated)d updated; "
-            "%(pilots_created)d pilots created, %(pilots_updated)d updated."
-        )
-        % {
-            "created": batch.enterprises_created,
-            "updated": batch.enterprises_updated,
-            "pilots_created": batch.pilots_created,
-            "pilots_updated": batch.pilots_updated,
-        },
-    )
+    applied = _(
+        "Import applied: %(created)d enterprises created, %(updated)d updated; "
+        "%(pilots_created)d pilots created, %(pilots_updated)d updated."
+    ) % {
+        "created": batch.enterprises_created,
+        "updated": batch.enterprises_updated,
+        "pilots_created": batch.pilots_created,
+        "pilots_updated": batch.pilots_updated,
+    }
+    for label, count in _link_counts(batch):
+        if count:
+            applied += " " + _("%(label)s: %(count)d.") % {"label": label, "count": count}
+    messages.success(request, applied)
     return redirect(batch)
 
 

@@ -226,12 +226,7 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
         # The records this chunk of rows may match; a chunk at a time keeps memory flat.
         chunk_codes = {code for code in row_codes[start : start + CHUNK] if code}
         existing, pilots = load_existing(list(chunk_codes), plan_year.pk)
-        # The links (cluster memberships) the matched enterprises have: one query a chunk.
-        found_ids = [values[0] for values in existing.values()]
-        links = {
-            name: resolver.existing(found_ids) if found_ids else set()
-            for name, resolver in lookups.resolvers.items()
-        }
+        links = _ExistingLinks(lookups.resolvers, [values[0] for values in existing.values()])
         for index in range(start, min(start + CHUNK, len(rows))):
             parsed = checker.parse(rows[index])
             rows[index] = None  # the row is no longer needed; its cells can go
@@ -276,6 +271,21 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
 
 
 _COUNT_WORD = {"create": "created", "update": "updated", "same": "unchanged"}
+
+
+class _ExistingLinks(dict):
+    """Per extension column, the links the chunk's matched enterprises have: one query a
+    chunk, and only when a row of the chunk names a link (a file without the column: none)."""
+
+    def __init__(self, resolvers: dict, enterprise_ids: list[int]):
+        super().__init__()
+        self.resolvers = resolvers
+        self.enterprise_ids = enterprise_ids
+
+    def __missing__(self, name: str) -> set:
+        ids = self.enterprise_ids
+        found = self[name] = self.resolvers[name].existing(ids) if ids else set()
+        return found
 
 
 def _plan_row(

@@ -317,3 +317,16 @@ def test_naming_a_cluster_the_enterprise_is_already_in_needs_no_right(users, pla
     batch = upload(users["township"], plan_year, data)
     assert errors(batch) == []
     assert batch.link_counts == {"cluster": 0}
+
+
+def test_confirming_says_how_many_members_were_added(users, plan_year):
+    known = make_enterprise()
+    client = client_for(users["county"])
+    upload_file = io.BytesIO(workbook([unchanged_row(known, cluster=CRYSTAL)]))
+    upload_file.name = "list.xlsx"
+    client.post(reverse("pilots:import_upload"), {"file": upload_file})
+    batch = ImportBatch.objects.latest("pk")
+    page = client.post(reverse("pilots:import_confirm", args=[batch.pk]), follow=True)
+    label = ngettext("Cluster membership added", "Cluster memberships added", 1)
+    assert gettext("%(label)s: %(count)d.") % {"label": label, "count": 1} in page.content.decode()
+    assert 'id="count-links-1">1<' in page.content.decode()
