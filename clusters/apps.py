@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ClustersConfig(AppConfig):
     name = "clusters"
     verbose_name = _("Clusters and guidance stations")
+
+    def ready(self):
+        # Dependency inversion: the Excel import (pilots) reads a cluster column but may not
+        # import clusters, the layer above it; it offers a hook (pilots.import_columns) and
+        # clusters fills it here, so the column adds cluster members.
+        from clusters.import_column import ClusterColumn
+        from pilots.import_columns import register_column
+
+        register_column(ClusterColumn())

@@ -22,6 +22,7 @@ from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilots.import_columns import COLUMN_EXTENSIONS
 from pilots.importing import (
     CHUNK,
     ENTERPRISE_COLUMNS,
@@ -33,6 +34,7 @@ from pilots.importing import (
     R_ACTION,
     R_CHANGES,
     R_CODE,
+    R_LINKS,
     R_PILOT_ACTION,
     R_PILOT_CHANGES,
     R_PILOT_VALUES,
@@ -234,6 +236,7 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 class _UndoLog:
     """What undo needs, written as the apply goes: ids created, values found before."""
 
+    # And "links:<field>" for each extension column (pilots.import_columns) that wrote links.
     KEYS = ("enterprises_created", "enterprises_before", "pilots_created", "pilots_before")
 
     def __init__(self):
@@ -259,7 +262,7 @@ def read_undo(batch: ImportBatch) -> dict[str, list]:
     with default_storage.open(path, "rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
         for line in lines:
             key, items = json.loads(line)
-            undo[key].extend(items)
+            undo.setdefault(key, []).extend(items)
     return undo
 
 
@@ -347,6 +350,7 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
         _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
         undo.add("pilots_created", pilots_created)
         undo.add("pilots_before", pilots_before)
+        _apply_links(batch, rows, ids, user, undo)
     if digest.hexdigest() != batch.state_digest:
         raise _Stale
     undo.save(_undo_path(batch))
@@ -355,6 +359,20 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
     batch.applied_by = user
     batch.message = ""
     batch.save()
+
+
+def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: _UndoLog) -> None:
+    """Hand each extension column the (enterprise id, target id) pairs of this chunk."""
+    for name, extension in COLUMN_EXTENSIONS.items():
+        pairs = [
+            (ids[row[R_CODE]], target)
+            for row in rows
+            if len(row) > R_LINKS
+            for field, target, _label in row[R_LINKS]
+            if field == name
+        ]
+        if pairs:
+            undo.add(f"links:{name}", extension.apply(batch, pairs, user))
 
 
 def _jsonable(values: tuple) -> list:
@@ -402,6 +420,11 @@ def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
             )
         now = timezone.now()
         reason = f"undo:{batch.pk}"
+        for name, extension in COLUMN_EXTENSIONS.items():
+            # First: a created enterprise with a link would otherwise count as used elsewhere.
+            items = undo.get(f"links:{name}")
+            if items:
+                extension.undo(batch, items, user)
         _delete_with_history(Pilot, undo["pilots_created"], user, reason, now)
         _restore(Pilot, PILOT_COLUMNS, PILOT_VALUES, undo["pilots_before"], user, reason, now)
         _delete_with_history(Enterprise, undo["enterprises_created"], user, reason, now)

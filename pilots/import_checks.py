@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from pilots.import_columns import COLUMN_EXTENSIONS, ColumnError
 from pilots.models import Enterprise, Pilot
 from pilots.spreadsheet import HEADERS, Table, parse_bool
 from reform.creditcode import CreditCodeError, validate_credit_code
@@ -156,6 +157,10 @@ class Lookups:
             "status": {value: str(label) for value, label in Pilot.Status.choices},
         }
         self.yes_no = {True: _("yes"), False: _("no")}
+        # Columns whose meaning a higher layer supplies (see pilots.import_columns).
+        self.resolvers = {
+            name: extension.resolver(scope) for name, extension in COLUMN_EXTENSIONS.items()
+        }
 
     def display(self, name: str, value: Any) -> str:
         """A stored value as the preview shows it."""
@@ -194,6 +199,8 @@ class ParsedRow:
     pilot: dict[str, Any]
     cluster: str
     errors: list[RowError] = field(default_factory=list)
+    # [field, target id, display name] of each link an extension column names.
+    links: list[list] = field(default_factory=list)
 
 
 class RowChecker:
@@ -367,6 +374,15 @@ class RowChecker:
         if own_plan:
             parsed.pilot["own_plan"] = own_plan
         parsed.cluster = text("cluster")[:100]
+        for name, resolver in lookups.resolvers.items():
+            value = text(name)
+            if value:
+                try:
+                    targets = resolver.resolve(value)
+                except ColumnError as exc:
+                    error(name, str(exc))
+                else:
+                    parsed.links.extend([name, pk, label] for pk, label in targets)
         return parsed
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilots import import_apply, importing
+from pilots.import_columns import COLUMN_EXTENSIONS
 from pilots.import_workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.scopes import get_object_in_scope, require_write, scope_for
@@ -98,7 +99,7 @@ def import_upload(request):
 @require_GET
 def import_detail(request, pk: int):
     scope, batch = _batch(request, pk)
-    context = {"batch": batch, "can_write": scope.can_write}
+    context = {"batch": batch, "can_write": scope.can_write, "link_counts": _link_counts(batch)}
     if batch.plan:
         page, summary = _plan_page(batch, request.GET.get("page"))
         context.update(
@@ -140,10 +141,15 @@ def _plan_page(batch: ImportBatch, number_text: str | None):
 
 
 def _changes_something(row: list) -> bool:
-    return row[importing.R_ACTION] != "same" or row[importing.R_PILOT_ACTION] in (
-        "create",
-        "update",
+    return (
+        row[importing.R_ACTION] != "same"
+        or row[importing.R_PILOT_ACTION] in ("create", "update")
+        or bool(_links(row))
     )
+
+
+def _links(row: list) -> list:
+    return row[importing.R_LINKS] if len(row) > importing.R_LINKS else []
 
 
 def _describe(row: list) -> dict:
@@ -161,7 +167,22 @@ def _describe(row: list) -> dict:
         "changes": labelled(Enterprise, row[importing.R_CHANGES] or []),
         "pilot_action": row[importing.R_PILOT_ACTION],
         "pilot_changes": labelled(Pilot, row[importing.R_PILOT_CHANGES] or []),
+        "links": [
+            COLUMN_EXTENSIONS[name].describe(label)
+            for name, _pk, label in _links(row)
+            if name in COLUMN_EXTENSIONS
+        ],
     }
+
+
+def _link_counts(batch: ImportBatch) -> list[tuple[str, int]]:
+    """The summary's figures of the extension columns: (heading, number of links)."""
+    applied = batch.status in (ImportBatch.Status.APPLIED, ImportBatch.Status.UNDONE)
+    return [
+        (COLUMN_EXTENSIONS[name].count_label(count, applied=applied), count)
+        for name, count in (batch.link_counts or {}).items()
+        if name in COLUMN_EXTENSIONS
+    ]
 
 
 @login_required
@@ -187,19 +208,19 @@ def import_confirm(request, pk: int):
             ),
         )
         return redirect(batch)
-    messages.success(
-        request,
-        _(
-            "Import applied: %(created)d enterprises created, %(updated)d updated; "
-            "%(pilots_created)d pilots created, %(pilots_updated)d updated."
-        )
-        % {
-            "created": batch.enterprises_created,
-            "updated": batch.enterprises_updated,
-            "pilots_created": batch.pilots_created,
-            "pilots_updated": batch.pilots_updated,
-        },
-    )
+    applied = _(
+        "Import applied: %(created)d enterprises created, %(updated)d updated; "
+        "%(pilots_created)d pilots created, %(pilots_updated)d updated."
+    ) % {
+        "created": batch.enterprises_created,
+        "updated": batch.enterprises_updated,
+        "pilots_created": batch.pilots_created,
+        "pilots_updated": batch.pilots_updated,
+    }
+    for label, count in _link_counts(batch):
+        if count:
+            applied += " " + _("%(label)s: %(count)d.") % {"label": label, "count": count}
+    messages.success(request, applied)
     return redirect(batch)
 
 

@@ -22,6 +22,7 @@ from pilots.import_checks import (
     YES,
     allowed_tiers,
 )
+from pilots.import_columns import COLUMN_EXTENSIONS
 from pilots.importing import load_plan
 from pilots.models import ImportBatch
 from pilots.spreadsheet import FIELDS, HEADERS, REQUIRED_FIELDS, read_table
@@ -68,6 +69,8 @@ def _explanations() -> dict[str, str]:
         "status": _("Empty means 拟推荐 (proposed) for a new pilot."),
         "own_plan": _("The pilot's own plan (one enterprise, one policy), in short."),
         "cluster": _("The industry cluster the enterprise belongs to, if any (for information)."),
+        # Columns a higher layer gives a meaning to say themselves what to write.
+        **{name: extension.explanation() for name, extension in COLUMN_EXTENSIONS.items()},
     }
 
 
@@ -90,6 +93,8 @@ def _lists(scope: Scope) -> dict[str, list[str]]:
         "is_industry_education": [YES, NO],
         "tier": [words[0] for tier, words in TIER_WORDS.items() if tier in tiers],
         "status": [words[0] for words in STATUS_WORDS.values()],
+        # The cluster column's dropdown comes from the clusters app, through the extension.
+        **{name: extension.values(scope) for name, extension in COLUMN_EXTENSIONS.items()},
     }
 
 

@@ -150,6 +150,7 @@ class Preview:
         self.errors: list[RowError] = []
         self.rejected = 0
         self.counts: dict[str, int] = {}
+        self.link_counts: dict[str, int] = {}
         self.digest = ""
         self.last: list | None = None
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish()'s caller
@@ -182,7 +183,7 @@ def dumps_line(value) -> bytes:
 
 # Indexes into a plan row.
 R_NUMBER, R_CODE, R_ACTION, R_VALUES, R_CHANGES = 0, 1, 2, 3, 4
-R_PILOT_ACTION, R_PILOT_VALUES, R_PILOT_CHANGES, R_CLUSTER = 5, 6, 7, 8
+R_PILOT_ACTION, R_PILOT_VALUES, R_PILOT_CHANGES, R_CLUSTER, R_LINKS = 5, 6, 7, 8, 9
 
 
 def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview:
@@ -218,12 +219,14 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
     column = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
     pilot_column = {name: index for index, name in enumerate(PILOT_COLUMNS)}
     digest = StateDigest()
+    link_counts = dict.fromkeys(lookups.resolvers, 0)
 
     rows = table.rows
     for start in range(0, len(rows), CHUNK):
         # The records this chunk of rows may match; a chunk at a time keeps memory flat.
         chunk_codes = {code for code in row_codes[start : start + CHUNK] if code}
         existing, pilots = load_existing(list(chunk_codes), plan_year.pk)
+        links = _ExistingLinks(lookups.resolvers, [values[0] for values in existing.values()])
         for index in range(start, min(start + CHUNK, len(rows))):
             parsed = checker.parse(rows[index])
             rows[index] = None  # the row is no longer needed; its cells can go
@@ -242,7 +245,9 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
                     )
                 )
             if not parsed.errors:
-                _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, preview)
+                _plan_row(
+                    parsed, existing, pilots, links, column, pilot_column, lookups, checker, preview
+                )
             if parsed.errors:
                 preview.rejected += 1
                 preview.errors.extend(parsed.errors)
@@ -250,10 +255,17 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
             planned = preview.last
             found = existing.get(parsed.credit_code)
             digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
-            counts[f"enterprises_{_COUNT_WORD[planned[R_ACTION]]}"] += 1
+            action = planned[R_ACTION]
+            if action == "same" and planned[R_LINKS]:
+                # Joining a cluster changes the enterprise as the user sees it.
+                action = "update"
+            counts[f"enterprises_{_COUNT_WORD[action]}"] += 1
+            for name, _pk, _label in planned[R_LINKS]:
+                link_counts[name] += 1
             if planned[R_PILOT_ACTION]:
                 counts[f"pilots_{_COUNT_WORD[planned[R_PILOT_ACTION]]}"] += 1
     preview.counts = counts
+    preview.link_counts = link_counts
     preview.digest = digest.hexdigest()
     return preview
 
@@ -261,8 +273,29 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
 _COUNT_WORD = {"create": "created", "update": "updated", "same": "unchanged"}
 
 
-def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, preview) -> None:
-    """Merge a valid row with the record it matches; append the plan row or the errors."""
+class _ExistingLinks(dict):
+    """Per extension column, the links the chunk's matched enterprises have: one query a
+    chunk, and only when a row of the chunk names a link (a file without the column: none)."""
+
+    def __init__(self, resolvers: dict, enterprise_ids: list[int]):
+        super().__init__()
+        self.resolvers = resolvers
+        self.enterprise_ids = enterprise_ids
+
+    def __missing__(self, name: str) -> set:
+        ids = self.enterprise_ids
+        found = self[name] = self.resolvers[name].existing(ids) if ids else set()
+        return found
+
+
+def _plan_row(
+    parsed, existing, pilots, links, column, pilot_column, lookups, checker, preview
+) -> None:
+    """Merge a valid row with the record it matches; append the plan row or the errors.
+
+    `links`: per extension column, the (enterprise id, target id) links that exist already;
+    the plan keeps only the new ones, so a second upload of the same file plans nothing.
+    """
     scope = lookups.scope
     found = existing.get(parsed.credit_code)
     given = parsed.enterprise
@@ -335,6 +368,15 @@ def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, 
         pilot_values = [pilot_new.get(name) for name in PILOT_FIELDS]
     if pilot_values and pilot_values[0] == Pilot.Tier.TOWNSHIP and not new.get("township"):
         reject("township", _("A township-tier pilot needs an enterprise with a township."))
+    new_links = [
+        link for link in parsed.links if found is None or (found[0], link[1]) not in links[link[0]]
+    ]
+    for name, target, label in new_links:
+        # Only a link the row adds needs the right to add it: naming a cluster the
+        # enterprise is already in changes nothing.
+        refusal = lookups.resolvers[name].refusal(target)
+        if refusal:
+            reject(name, refusal, label)
     if parsed.errors:
         return
 
@@ -358,6 +400,7 @@ def _plan_row(parsed, existing, pilots, column, pilot_column, lookups, checker, 
             pilot_values,
             pilot_changes,
             parsed.cluster,
+            new_links,
         ]
     )
 
@@ -400,6 +443,7 @@ def _store_preview(batch: ImportBatch, preview: Preview) -> None:
     batch.state_digest = preview.digest
     for name, value in preview.counts.items():
         setattr(batch, name, value)
+    batch.link_counts = preview.link_counts
 
 
 def read_upload(data: bytes) -> Table:
