@@ -361,13 +361,14 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
     industries = list(Industry.objects.order_by("order", "code"))
 
     made = builder.make_enterprises(enterprises, counties, townships, parks, industries)
-    created = bulk_create_with_history(
-        made, Enterprise, batch_size=2000, default_change_reason="seed_demo"
-    )
-    # Primary keys: bulk_create fills them on PostgreSQL and SQLite ≥ 3.35; fetch to be sure.
-    if created and created[0].pk is None:
-        created = list(Enterprise.objects.filter(credit_code__in=[e.credit_code for e in made]))
+    # The demo's records were "registered" by the city staff account, and their history says so.
     registrar = User.objects.get(username="city")
+    created = bulk_create_with_history(
+        made, Enterprise, batch_size=2000, default_user=registrar, default_change_reason="seed_demo"
+    )
+    # bulk_create returns primary keys on PostgreSQL and on SQLite 3.35 or newer.
+    if created and created[0].pk is None:
+        raise RuntimeError("seed_demo needs SQLite 3.35 or newer (or PostgreSQL).")
     pilots = plan_pilots(
         rng,
         created,
@@ -384,10 +385,12 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
         townships=township_list,
         registered_by=registrar,
     )
-    bulk_create_with_history(pilots, Pilot, batch_size=2000, default_change_reason="seed_demo")
+    bulk_create_with_history(
+        pilots, Pilot, batch_size=2000, default_user=registrar, default_change_reason="seed_demo"
+    )
 
     seed_clusters_and_stations(rng, years[CURRENT_YEAR])
-    seed_plans(rng, years[CURRENT_YEAR])
+    seed_plans(rng, years[CURRENT_YEAR], registrar)
     return DemoResult(enterprises=len(created), pilots=len(pilots), users=users)
 
 
@@ -425,7 +428,7 @@ PLAN_MEASURES = [
 ]
 
 
-def seed_plans(rng: random.Random, plan_year: PlanYear) -> None:
+def seed_plans(rng: random.Random, plan_year: PlanYear, registrar: User) -> None:
     """Own plans (一企一策) for most counted pilots; some are left without, as in real life."""
     plans = []
     counted = Pilot.objects.filter(plan_year=plan_year, status__in=Pilot.COUNTED_STATUSES)
@@ -437,6 +440,9 @@ def seed_plans(rng: random.Random, plan_year: PlanYear) -> None:
                     goals=rng.choice(PLAN_GOALS).format(n=rng.randint(2, 30)),
                     measures=rng.choice(PLAN_MEASURES),
                     target_date=datetime.date(plan_year.year, 12, 31),
+                    updated_by=registrar,
                 )
             )
-    bulk_create_with_history(plans, PilotPlan, batch_size=2000, default_change_reason="seed_demo")
+    bulk_create_with_history(
+        plans, PilotPlan, batch_size=2000, default_user=registrar, default_change_reason="seed_demo"
+    )

@@ -31,6 +31,7 @@ def test_seed_demo_fills_every_tier_with_valid_codes_and_mixed_progress(db):
     }
     assert Park.objects.filter(is_demo=True).exists()
     assert Enterprise.history.count() == 1500
+    assert set(Pilot.history.values_list("history_user__username", flat=True)) == {"city"}
     from pilots.models import PilotPlan
 
     counted = Pilot.objects.filter(plan_year=current, status__in=Pilot.COUNTED_STATUSES)
