@@ -34,22 +34,7 @@ class VersionedForm(forms.ModelForm):
 class EnterpriseForm(VersionedForm):
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "credit_code",
-            "county",
-            "township",
-            "park",
-            "industry",
-            "ownership",
-            "employee_count",
-            "is_leading",
-            "chain_position",
-            "is_industry_education",
-            "contact_name",
-            "contact_phone",
-            "address",
-        ]
+        fields = ["credit_code", *Enterprise.DATA_FIELDS]
         widgets = {
             "credit_code": forms.TextInput(
                 attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 30}

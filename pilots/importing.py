@@ -35,21 +35,7 @@ from reform.text import normalise_text
 CHUNK = 900
 
 # The enterprise fields an import sets, in the order the plan stores them (credit code is the key).
-ENTERPRISE_FIELDS = (
-    "name",
-    "county",
-    "township",
-    "park",
-    "industry",
-    "ownership",
-    "employee_count",
-    "is_leading",
-    "chain_position",
-    "is_industry_education",
-    "contact_name",
-    "contact_phone",
-    "address",
-)
+ENTERPRISE_FIELDS = Enterprise.DATA_FIELDS
 FOREIGN_KEYS = {"county", "township", "park", "industry"}
 # Compared after normalising: full-width and half-width forms are the same text.
 TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")

@@ -29,6 +29,23 @@ class Enterprise(models.Model):
         UPSTREAM = "upstream", _("upstream")
         DOWNSTREAM = "downstream", _("downstream")
 
+    # The fields people fill in (registration form, Excel import); the credit code is the key.
+    DATA_FIELDS = (
+        "name",
+        "county",
+        "township",
+        "park",
+        "industry",
+        "ownership",
+        "employee_count",
+        "is_leading",
+        "chain_position",
+        "is_industry_education",
+        "contact_name",
+        "contact_phone",
+        "address",
+    )
+
     # The work plan's main entry point: enterprises with this many employees or more.
     LARGE_EMPLOYEE_COUNT = 100
 
