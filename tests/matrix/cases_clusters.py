@@ -9,17 +9,10 @@ pilot (township officials included, inside their township).
 
 from clusters.models import Cluster, GuidanceStation
 from reform.models import Park, Region
+from tests.matrix import SIGNED_IN_200
 
 ANON = "anonymous"
-READ_ALL = {
-    ANON: 302,
-    "admin": 200,
-    "city": 200,
-    "county": 200,
-    "other_county": 200,
-    "township": 200,
-    "leader": 200,
-}
+READ_ALL = SIGNED_IN_200
 # A record of 东海县: its county reads it, another county gets 404.
 READ_DONGHAI = {**READ_ALL, "other_county": 404}
 # A write page of a record of 东海县.

@@ -1,14 +1,8 @@
 """Permission matrix rows for reform's own pages: health check, sign-in and sign-out."""
 
-ALL_200 = {
-    "anonymous": 302,
-    "admin": 200,
-    "city": 200,
-    "county": 200,
-    "other_county": 200,
-    "township": 200,
-    "leader": 200,
-}
+from tests.matrix import SIGNED_IN_200
+
+ALL_200 = SIGNED_IN_200
 SIGNED_IN_302 = {role: 302 for role in ALL_200} | {"anonymous": 200}
 EVERYONE = {role: None for role in ALL_200}
 

@@ -4,15 +4,9 @@ Pages without contact data answer 200 to every role, the county of another offic
 they have no POST (405 for signed-in users, the sign-in redirect for anonymous visitors).
 """
 
-EVERYONE_SIGNED_IN = {
-    "anonymous": 302,
-    "admin": 200,
-    "city": 200,
-    "county": 200,
-    "other_county": 200,
-    "township": 200,
-    "leader": 200,
-}
+from tests.matrix import SIGNED_IN_200
+
+EVERYONE_SIGNED_IN = SIGNED_IN_200
 
 CASES = [
     {"url": "home", "args": lambda w: [], "get": EVERYONE_SIGNED_IN, "post": None},

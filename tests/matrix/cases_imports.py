@@ -8,17 +8,10 @@ from django.test.utils import override_settings
 from pilots.importing import batch_create
 from reform.scopes import Scope
 from tests.builders import next_credit_code
+from tests.matrix import SIGNED_IN_200
 from tests.pilots.import_files import row, xlsx
 
-READ = {
-    "anonymous": 302,
-    "admin": 200,
-    "city": 200,
-    "county": 200,
-    "other_county": 200,
-    "township": 200,
-    "leader": 200,
-}
+READ = SIGNED_IN_200
 # Writing: leaders get 403 even where they may read.
 WRITE_FORM = READ | {"leader": 403}
 UPLOADED = {

@@ -2,16 +2,9 @@
 
 from reform.models import Industry
 from tests.builders import make_enterprise, next_credit_code
+from tests.matrix import SIGNED_IN_200
 
-READ = {
-    "anonymous": 302,
-    "admin": 200,
-    "city": 200,
-    "county": 200,
-    "other_county": 200,
-    "township": 200,
-    "leader": 200,
-}
+READ = SIGNED_IN_200
 # A record in 东海县 / 牛山街道: the other county's official gets 404.
 IN_SCOPE_READ = READ | {"other_county": 404}
 # Changing a county-tier pilot: not township officials, not leaders.
