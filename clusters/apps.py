@@ -14,3 +14,8 @@ class ClustersConfig(AppConfig):
         from pilots.import_columns import register_column
 
         register_column(ClusterColumn())
+
+    def load_reference(self) -> dict[str, int]:
+        from clusters.reference import load_clusters
+
+        return {"clusters": load_clusters()}

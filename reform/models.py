@@ -70,7 +70,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("region_detail", args=[self.code])
+        return reverse("dashboards:region_detail", args=[self.code])
 
     def clean(self) -> None:
         if not self.code.isdigit():

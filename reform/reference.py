@@ -115,3 +115,19 @@ def load_core_reference() -> dict[str, int]:
         "parks": load_parks(),
         "industries": load_industries(),
     }
+
+
+def load_all_reference() -> dict[str, int]:
+    """The reference data of every app, lowest layer first.
+
+    Each app that has reference data says so with a `load_reference()` method on its AppConfig
+    (returning {what: new or changed}); the core does not import the apps above it.
+    """
+    from django.apps import apps
+
+    counts: dict[str, int] = {}
+    for app_config in apps.get_app_configs():
+        load = getattr(app_config, "load_reference", None)
+        if load is not None:
+            counts.update(load())
+    return counts

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "reform",
     "pilots",
     "clusters",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Repeated failed sign-ins lock that user name on that address for a while.

@@ -1,13 +1,14 @@
+"""The root URLconf: the one place that names every app."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from reform import dashboards, views
+from reform import views
 
 urlpatterns = [
-    path("", dashboards.home, name="home"),
-    path("regions/<str:code>/", dashboards.region_detail, name="region_detail"),
+    path("", include("dashboards.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

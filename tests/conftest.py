@@ -6,11 +6,9 @@ from tests.builders import make_user
 @pytest.fixture
 def reference(db):
     """The real reference data: regions of Lianyungang, parks, industries, clusters."""
-    from clusters.reference import load_clusters
-    from reform.reference import load_core_reference
+    from reform.reference import load_all_reference
 
-    load_core_reference()
-    load_clusters()
+    load_all_reference()
 
 
 @pytest.fixture

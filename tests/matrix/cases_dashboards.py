@@ -9,15 +9,15 @@ from tests.matrix import SIGNED_IN_200
 EVERYONE_SIGNED_IN = SIGNED_IN_200
 
 CASES = [
-    {"url": "home", "args": lambda w: [], "get": EVERYONE_SIGNED_IN, "post": None},
+    {"url": "dashboards:home", "args": lambda w: [], "get": EVERYONE_SIGNED_IN, "post": None},
     {
-        "url": "region_detail",
+        "url": "dashboards:region_detail",
         "args": lambda w: [w["county"].code],
         "get": EVERYONE_SIGNED_IN,
         "post": None,
     },
     {
-        "url": "region_detail",
+        "url": "dashboards:region_detail",
         "args": lambda w: [w["township"].code],
         "get": EVERYONE_SIGNED_IN,
         "post": None,

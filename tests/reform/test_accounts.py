@@ -75,10 +75,10 @@ def test_signing_out_ends_the_session(users):
     client = Client()
     sign_in(client, "city", PASSWORD)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboards:home")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
     assert not Session.objects.filter(session_key=key).exists()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("dashboards:home")).status_code == 302
 
 
 def test_a_deactivated_users_session_stops_working(users):

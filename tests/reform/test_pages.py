@@ -12,9 +12,9 @@ ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 def pages(users, plan_year):
     pilot = make_pilot(plan_year, tier="county")
     return [
-        reverse("home"),
-        reverse("region_detail", args=["320722"]),
-        reverse("region_detail", args=["320722001"]),
+        reverse("dashboards:home"),
+        reverse("dashboards:region_detail", args=["320722"]),
+        reverse("dashboards:region_detail", args=["320722001"]),
         reverse("pilots:pilot_list"),
         reverse("pilots:pilot_detail", args=[pilot.pk]),
         reverse("pilots:enterprise_list"),

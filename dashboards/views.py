@@ -15,6 +15,18 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from clusters.selectors import cluster_pilot_counts, station_pilot_counts
+from dashboards.exports import xlsx_response
+from dashboards.tables import (
+    ClusterTable,
+    CountyTable,
+    DashboardTable,
+    ParkTable,
+    PilotTable,
+    RuleTable,
+    ShareTable,
+    StationTable,
+    TownshipTable,
+)
 from pilots.models import Pilot
 from pilots.quotas import (
     STATUS_LABELS,
@@ -28,18 +40,6 @@ from pilots.quotas import (
     worst_status,
 )
 from pilots.selectors import pilot_names_in_region
-from reform.dashboards_export import xlsx_response
-from reform.dashboards_tables import (
-    ClusterTable,
-    CountyTable,
-    DashboardTable,
-    ParkTable,
-    PilotTable,
-    RuleTable,
-    ShareTable,
-    StationTable,
-    TownshipTable,
-)
 from reform.models import PlanYear, QuotaRule, Region
 from reform.selectors import plan_year_from_param
 
@@ -78,7 +78,7 @@ def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is
         "is_home": is_home,
         "tables": {},
     }
-    template = "reform/home.html"
+    template = "dashboards/home.html"
     if region is not None and plan_year is not None:
         builder = {
             Region.Level.CITY: _city_context,
@@ -86,7 +86,7 @@ def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is
             Region.Level.TOWNSHIP: _township_context,
         }[region.level]
         context.update(builder(region, plan_year))
-        template = f"reform/dashboard_{region.level}.html"
+        template = f"dashboards/{region.level}.html"
         year = plan_year.year
         tables: dict[str, DashboardTable] = {}
         for table in context.pop("table_list"):

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from dashboards.demo import seed_demo
 from pilots.models import Enterprise
-from reform.demo import seed_demo
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("The database already holds enterprises; demo data goes into an empty one.")
                 )
-            from reform.demo import ensure_demo_users
+            from dashboards.demo import ensure_demo_users
 
             users = ensure_demo_users()
             self.stdout.write(_("Enterprises exist already; demo data left as it is."))

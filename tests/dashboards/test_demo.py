@@ -39,7 +39,7 @@ def test_seed_demo_fills_every_tier_with_valid_codes_and_mixed_progress(db):
 
 
 def test_seed_demo_is_deterministic(db):
-    from reform.demo import DemoBuilder
+    from dashboards.demo import DemoBuilder
 
     first = [DemoBuilder(seed=7).credit_code("320722") for _ in range(3)]
     second = [DemoBuilder(seed=7).credit_code("320722") for _ in range(3)]

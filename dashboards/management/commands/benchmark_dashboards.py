@@ -213,9 +213,9 @@ class Command(BaseCommand):
 @transaction.atomic
 def build_province(*, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
     from clusters.models import Cluster, GuidanceStation
+    from dashboards.demo import OWNERSHIP_WEIGHTS, DemoBuilder, weighted
     from pilots.models import Enterprise, Pilot
     from reform.creditcode import make_credit_code
-    from reform.demo import OWNERSHIP_WEIGHTS, DemoBuilder, weighted
     from reform.models import Industry, Park, QuotaRule, Region, RegionQuota, User
     from reform.reference import load_industries
     from reform.services import plan_year_create

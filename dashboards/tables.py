@@ -1,6 +1,6 @@
 """The dashboards' tables: sortable on the page (django-tables2) and the same figures as .xlsx.
 
-Rows are plain dicts built by reform/dashboards.py from pilots/quotas.py; a table never queries.
+Rows are plain dicts built by dashboards/views.py from pilots/quotas.py; a table never queries.
 Each table names its export columns (header, value) so that a spreadsheet gets one number per
 cell where the page shows "12 / 15".
 """
@@ -26,7 +26,7 @@ def key(name: str) -> Callable[[dict], Any]:
 
 
 def region_link(record: dict, year: int | None) -> str:
-    url = reverse("region_detail", args=[record["code"]])
+    url = reverse("dashboards:region_detail", args=[record["code"]])
     if year:
         url += f"?year={year}"
     return format_html('<a href="{}">{}</a>', url, record["name"])

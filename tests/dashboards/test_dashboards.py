@@ -134,7 +134,7 @@ def test_it_counts_nothing_in_another_county(world):
 
 def test_the_overview_shows_the_four_rules_and_the_county_table(client, users, world):
     client.force_login(users["township"])
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 200
     context = response.context
     assert context["city_row"].gap == 30
@@ -155,7 +155,7 @@ def test_the_overview_shows_the_four_rules_and_the_county_table(client, users, w
 
 def test_the_county_page_lists_its_townships_parks_and_pilots_by_tier(client, users, world):
     client.force_login(users["other_county"])  # aggregates: every signed-in user
-    response = client.get(reverse("region_detail", args=[DONGHAI]))
+    response = client.get(reverse("dashboards:region_detail", args=[DONGHAI]))
     assert response.status_code == 200
     townships = {row["code"]: row for row in response.context["tables"]["townships"].data}
     assert (townships[NIUSHAN]["count"], townships[NIUSHAN]["gap"]) == (2, 1)
@@ -171,7 +171,7 @@ def test_the_county_page_lists_its_townships_parks_and_pilots_by_tier(client, us
 def test_the_township_page_shows_its_pilots_without_contact_data(client, users, world):
     Enterprise.objects.update(contact_name="联系人甲", contact_phone="13900000000")
     client.force_login(users["leader"])
-    response = client.get(reverse("region_detail", args=[NIUSHAN]))
+    response = client.get(reverse("dashboards:region_detail", args=[NIUSHAN]))
     assert response.status_code == 200
     assert response.context["row"].gap == 1
     names = [row["name"] for row in response.context["tables"]["pilots"].data]
@@ -182,7 +182,9 @@ def test_the_township_page_shows_its_pilots_without_contact_data(client, users, 
 
 def test_the_sorted_township_table_sorts_by_count(client, users, world):
     client.force_login(users["city"])
-    response = client.get(reverse("region_detail", args=[DONGHAI]), {"townships-sort": "-count"})
+    response = client.get(
+        reverse("dashboards:region_detail", args=[DONGHAI]), {"townships-sort": "-count"}
+    )
     first = next(iter(response.context["tables"]["townships"].rows)).record
     assert first["code"] == NIUSHAN
 
@@ -212,13 +214,15 @@ def test_it_says_so_when_a_plan_year_has_no_targets(client, users, world):
 
 
 def test_the_dashboards_ask_for_a_sign_in(client, world):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_it_exports_a_table_as_xlsx_with_a_title_row(client, users, world):
     client.force_login(users["leader"])
-    response = client.get(reverse("region_detail", args=[DONGHAI]), {"export": "townships"})
+    response = client.get(
+        reverse("dashboards:region_detail", args=[DONGHAI]), {"export": "townships"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -232,7 +236,7 @@ def test_it_exports_a_table_as_xlsx_with_a_title_row(client, users, world):
 
 def test_it_exports_every_table_of_the_overview_in_one_workbook(client, users, world):
     client.force_login(users["city"])
-    response = client.get(reverse("home"), {"export": "all"})
+    response = client.get(reverse("dashboards:home"), {"export": "all"})
     workbook = load_workbook(io.BytesIO(response.content))
     assert len(workbook.sheetnames) == 7
     counties = workbook.worksheets[0]
@@ -325,7 +329,7 @@ def test_it_counts_the_pilots_of_clusters_and_stations_of_the_plan_year(world):
 def test_the_export_follows_the_language_of_the_interface(client, users, world):
     client.force_login(users["city"])
     response = client.get(
-        reverse("region_detail", args=[DONGHAI]),
+        reverse("dashboards:region_detail", args=[DONGHAI]),
         {"export": "townships"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -336,7 +340,7 @@ def test_the_export_follows_the_language_of_the_interface(client, users, world):
 
 def test_a_city_page_is_the_overview_of_that_city(client, users, world):
     client.force_login(users["leader"])
-    response = client.get(reverse("region_detail", args=["320700"]))
+    response = client.get(reverse("dashboards:region_detail", args=["320700"]))
     assert response.status_code == 200
     assert len(response.context["counties"]) == COUNTIES
     assert response.context["county_summary"].met_count == 1

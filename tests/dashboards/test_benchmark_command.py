@@ -18,7 +18,7 @@ def test_the_benchmark_builds_a_small_province_and_times_every_page(db):
 
 
 def test_the_benchmark_data_set_has_the_province_shape(db):
-    from reform.management.commands.benchmark_dashboards import build_province
+    from dashboards.management.commands.benchmark_dashboards import build_province
     from reform.models import Region
 
     sizes = build_province(scale=0.01)

@@ -14,11 +14,10 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, GuidanceStation
-from clusters.reference import load_clusters
 from pilots.models import Enterprise, Pilot, PilotPlan
 from reform.creditcode import ALPHABET, make_credit_code
 from reform.models import Industry, Park, PlanYear, Region, User
-from reform.reference import load_core_reference
+from reform.reference import load_all_reference
 from reform.services import plan_year_create
 
 CURRENT_YEAR = 2026
@@ -183,8 +182,7 @@ class DemoBuilder:
 
 
 def ensure_reference() -> None:
-    load_core_reference()
-    load_clusters()
+    load_all_reference()
 
 
 def ensure_plan_years() -> dict[int, PlanYear]:
