@@ -25,6 +25,8 @@ from typing import Any, NamedTuple
 import python_calamine
 from django.utils.translation import gettext_lazy as _
 
+from reform.files import zip_sizes_are_sane
+
 # Field -> its headers: the template's own first, then other spellings seen in county lists.
 # Compared after normalise_header(), so full-width brackets, spaces and "*" need no variants.
 _SPELLINGS: dict[str, str] = {
@@ -61,9 +63,6 @@ IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "编号", "行号"})
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-# Deflate cannot beat ~1030:1; sheet XML typically compresses 10-20:1, and styled empty cells
-# more, so only a far higher ratio is taken as a bomb.
-MAX_RATIO = 300
 # Calamine allocates a dense grid (32 bytes a cell) from the first to the last used cell and
 # aborts the whole process if that fails, so the grid size is checked before parsing.
 MAX_CELLS = 6_000_000
@@ -316,13 +315,7 @@ def _ole_names(data: bytes) -> set[str]:
 
 
 def _check_zip_sizes(archive: zipfile.ZipFile, max_unzipped_bytes: int) -> None:
-    members = archive.infolist()
-    total = sum(info.file_size for info in members)
-    absurd = any(
-        info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * info.compress_size
-        for info in members
-    )
-    if total > max_unzipped_bytes or absurd or len(members) > 10_000:
+    if not zip_sizes_are_sane(archive, max_unzipped_bytes):
         raise _error("zip_bomb")
 
 
