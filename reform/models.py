@@ -348,3 +348,15 @@ class User(AbstractUser):
             raise ValidationError(
                 {"region": _("Only county and township officials have a region.")}
             )
+
+
+class Dimension(models.TextChoices):
+    """The four dimensions of the work plan's demonstration units (示范单位评选), also the
+    dimensions a case illustrates. A selection round's rubric is editable; these four are its
+    default and the fixed vocabulary of cases and reports.
+    """
+
+    POLITICAL = "political", _("political building")
+    EMPOWERMENT = "empowerment", _("empowerment and growth")
+    ACHIEVEMENT = "achievement", _("achievement")
+    RIGHTS = "rights", _("rights and services")
