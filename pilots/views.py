@@ -19,6 +19,7 @@ from pilots import exports, selectors, services
 from pilots.filtersets import EnterpriseFilterSet, PilotFilterSet
 from pilots.forms import EnterpriseForm, PilotForm, PilotStatusForm
 from pilots.models import Enterprise, Pilot
+from pilots.panels import pilot_panels
 from pilots.tables import EnterpriseTable, PilotTable
 from reform.creditcode import CreditCodeError, validate_credit_code
 from reform.models import Region
@@ -306,6 +307,7 @@ def pilot_detail(request, pk: int):
         "status_form": PilotStatusForm(initial={"status": pilot.status, "version": pilot.version})
         if may_change
         else None,
+        "panels": pilot_panels(pilot, scope),
     }
     return render(request, "pilots/pilot_detail.html", context)
 
