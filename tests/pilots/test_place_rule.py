@@ -188,3 +188,20 @@ def test_the_admin_cannot_move_a_township_away_from_its_enterprises(client, user
         response.content.decode()
     )
     assert region(NIUSHAN).parent.code == DONGHAI
+
+
+def test_a_park_cannot_move_away_from_the_pilots_its_station_looks_after(plan_year, donghai_park):
+    from clusters.models import GuidanceStation
+    from tests.builders import make_pilot
+
+    station = GuidanceStation.objects.create(name="东海高新区产改指导站", park=donghai_park)
+    station.pilots.add(make_pilot(plan_year, county=DONGHAI))
+    donghai_park.county = region(GUANNAN)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        donghai_park.full_clean()
+    assert error.value.message_dict == {
+        "county": [
+            "A guidance station of this park looks after 1 pilot of another county-level unit; "
+            "take it off the station first."
+        ]
+    }

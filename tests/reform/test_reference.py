@@ -64,3 +64,15 @@ def test_loading_twice_changes_nothing(reference):
     assert load_clusters() == 0
     assert list(Region.objects.values_list("pk", "code", "name", "parent_id", "kind")) == before
     assert Cluster.objects.count() == 3
+
+
+def test_a_park_row_without_a_county_level_unit_is_refused(reference):
+    import pytest
+
+    from reform.reference import load_parks
+
+    row = {"name": "跨县园区", "level": "national", "kind": "other", "source": ""}
+    row["county_name"] = ""
+    with pytest.raises(ValueError, match="跨县园区"):
+        load_parks([row])
+    assert not Park.objects.filter(name="跨县园区").exists()
