@@ -19,3 +19,13 @@ class ClustersConfig(AppConfig):
         from clusters.reference import load_clusters
 
         return {"clusters": load_clusters()}
+
+    def data_checks(self) -> list:
+        from clusters.data_checks import cluster_data_checks
+
+        return cluster_data_checks()
+
+    def place_conflicts(self, record) -> list[str]:
+        from clusters.data_checks import stranded_station_pilots
+
+        return stranded_station_pilots(record)

@@ -71,10 +71,10 @@ class StationForm(forms.ModelForm):
     def __init__(self, *args, park_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         park = self.fields["park"]
-        # Every park with a county validates, so that a park of another county gets the
-        # service's clear message instead of "not one of the available choices"; the menu
-        # offers only the parks the user may choose.
-        park.queryset = Park.objects.exclude(county=None).select_related("county")
+        # Every park validates, so that a park of another county gets the service's clear
+        # message instead of "not one of the available choices"; the menu offers only the
+        # parks the user may choose.
+        park.queryset = Park.objects.select_related("county")
         park.choices = [("", "---------")] + [
             (p.pk, f"{p.name}（{p.county.name}）") for p in park_queryset
         ]

@@ -299,5 +299,5 @@ def station_pilot_counts(
     if within is not None and within.level == Region.Level.COUNTY:
         stations = stations.filter(park__county=within)
     elif within is not None:
-        stations = stations.filter(Q(park__county__parent=within) | Q(park__county__isnull=True))
+        stations = stations.filter(park__county__parent=within)
     return stations.order_by("park__county__code", "park__name", "name")

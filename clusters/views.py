@@ -312,9 +312,7 @@ def station_pilot_export(request, pk: int):
 
 
 def _writable_parks(scope: Scope):
-    parks = (
-        Park.objects.exclude(county=None).select_related("county").order_by("county__code", "name")
-    )
+    parks = Park.objects.select_related("county").order_by("county__code", "name")
     if scope.county_id is not None:
         parks = parks.filter(county_id=scope.county_id)
     return parks

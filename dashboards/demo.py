@@ -66,14 +66,18 @@ SURNAMES = list("王李张刘陈杨赵黄周吴徐孙朱马胡郭林何高罗郑
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国志红玲")
 ROADS = ["人民路", "海连路", "朝阳路", "解放路", "工业大道", "开发大道", "振兴路", "港城大道"]
 OWNERSHIP_WEIGHTS = [
-    (Enterprise.Ownership.PRIVATE, 58),
+    (Enterprise.Ownership.PRIVATE, 54),
     (Enterprise.Ownership.STATE_OWNED, 9),
     (Enterprise.Ownership.STATE_CONTROLLED, 5),
-    (Enterprise.Ownership.FOREIGN, 8),
+    (Enterprise.Ownership.FOREIGN, 5),
     (Enterprise.Ownership.MIXED, 10),
     (Enterprise.Ownership.COLLECTIVE, 5),
+    (Enterprise.Ownership.HK_MACAO_TAIWAN, 3),
+    (Enterprise.Ownership.INDIVIDUAL, 4),
     (Enterprise.Ownership.OTHER, 5),
 ]
+# Of the mixed-ownership enterprises, the share the state controls (so the demo has both).
+MIXED_STATE_CONTROLLED = 0.4
 ORG_VALUES = {char: int(char, 36) for char in ALPHABET}
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -89,6 +93,18 @@ def weighted(rng: random.Random, pairs):
     return rng.choices(values, weights=weights)[0]
 
 
+def ownership_of(rng: random.Random, control_rng: random.Random) -> dict:
+    """A kind of ownership and, for mixed ownership, whether the state controls it.
+
+    The answer comes from its own random stream, so the rest of the demo stays as it was.
+    """
+    kind = weighted(rng, OWNERSHIP_WEIGHTS)
+    controls = None
+    if kind == Enterprise.Ownership.MIXED:
+        controls = control_rng.random() < MIXED_STATE_CONTROLLED
+    return {"ownership": kind, "state_controls": controls}
+
+
 @dataclass
 class DemoResult:
     enterprises: int
@@ -99,6 +115,7 @@ class DemoResult:
 class DemoBuilder:
     def __init__(self, *, seed: int = 2026):
         self.rng = random.Random(seed)
+        self.control_rng = random.Random(seed + 1)
         self.codes: set[str] = set(Enterprise.objects.values_list("credit_code", flat=True))
 
     def credit_code(self, county_code: str) -> str:
@@ -168,7 +185,7 @@ class DemoBuilder:
                     township=township,
                     park=park,
                     industry=industry,
-                    ownership=weighted(rng, OWNERSHIP_WEIGHTS),
+                    **ownership_of(rng, self.control_rng),
                     employee_count=max(employees, 3),
                     is_leading=employees > 400 and rng.random() < 0.5,
                     chain_position=rng.choice(["", "", "upstream", "downstream"]),
@@ -354,7 +371,7 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
     for township in township_list:
         townships[township.parent_id].append(township)
     parks = defaultdict(list)
-    for park in Park.objects.exclude(county=None).order_by("name"):
+    for park in Park.objects.order_by("name"):
         parks[park.county_id].append(park)
     industries = list(Industry.objects.order_by("order", "code"))
 
@@ -396,7 +413,7 @@ def seed_clusters_and_stations(rng: random.Random, plan_year: PlanYear) -> None:
     for cluster in Cluster.objects.select_related("industry", "county"):
         members = Enterprise.objects.filter(county=cluster.county, industry=cluster.industry)
         cluster.members.add(*members.order_by("pk")[:40])
-    for park in Park.objects.exclude(county=None).order_by("name"):
+    for park in Park.objects.order_by("name"):
         if not park.counts_as_development_zone:
             continue
         contact, phone = DemoBuilder(seed=park.pk).person()

@@ -30,6 +30,14 @@ class EnterpriseAdmin(VersionedAdmin):
     list_select_related = ["county", "township", "park", "industry"]
     autocomplete_fields = ["county", "township"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "park":
+            # Each park with its county-level unit: it must be the enterprise's (Enterprise.clean).
+            field.queryset = field.queryset.select_related("county")
+            field.label_from_instance = lambda park: f"{park.name}（{park.county.name}）"
+        return field
+
 
 @admin.register(Pilot)
 class PilotAdmin(VersionedAdmin):

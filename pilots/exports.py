@@ -54,6 +54,12 @@ ENTERPRISE_COLUMNS = [
     Column(_("core industry"), lambda e: _yes(e.industry.is_core)),
     Column(_("sector"), lambda e: e.industry.get_sector_display()),
     Column(_("ownership"), lambda e: e.get_ownership_display()),
+    # Headed like the import's column, so that an export can be uploaded again.
+    Column(
+        _("state holds control"),
+        lambda e: "" if e.state_controls is None else _yes(e.state_controls),
+    ),
+    Column(_("ownership group"), lambda e: e.get_ownership_group_display()),
     Column(_("employees"), lambda e: e.employee_count),
     Column(_("leading enterprise"), lambda e: _yes(e.is_leading)),
     Column(_("chain position"), lambda e: e.get_chain_position_display()),

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from pilots.models import Enterprise, Pilot
+from pilots.ownership import OwnershipGroup, group_q
 from reform.models import Industry, PlanYear, Region
 from reform.scopes import Scope
 from reform.selectors import plan_year_current
@@ -62,6 +63,12 @@ class ScopedFilterSet(django_filters.FilterSet):
     )
     sector = django_filters.ChoiceFilter(
         label=_("sector"), choices=Industry.Sector.choices, method="filter_sector", empty_label=ANY
+    )
+    ownership_group = django_filters.ChoiceFilter(
+        label=_("ownership group"),
+        choices=OwnershipGroup.choices,
+        method="filter_ownership_group",
+        empty_label=ANY,
     )
     ownership = django_filters.ChoiceFilter(
         label=_("ownership"),
@@ -121,6 +128,9 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def filter_sector(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(**{self._lookup("industry__sector"): value}) if value else queryset
+
+    def filter_ownership_group(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(group_q(value, self.prefix)) if value else queryset
 
     def filter_cluster(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:

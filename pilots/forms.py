@@ -13,6 +13,7 @@ from reform.models import Industry, PlanYear, Region
 from reform.scopes import Scope
 from reform.selectors import plan_year_current
 
+Ownership = Enterprise.Ownership
 OUTSIDE_SCOPE = gettext_lazy("This lies outside the region you may register in.")
 
 
@@ -51,6 +52,19 @@ class EnterpriseForm(VersionedForm):
         fields["township"].queryset = scope.regions(Region.Level.TOWNSHIP)
         fields["park"].queryset = scope.parks()
         fields["industry"].queryset = Industry.objects.all()
+        # Asked for mixed ownership only: the script shows it when that kind is chosen (without
+        # script it is always shown and ignored for the other kinds).
+        fields["state_controls"].widget.choices = [
+            ("unknown", "---------"),
+            ("true", _("yes")),
+            ("false", _("no")),
+        ]
+        fields["ownership"].widget.attrs.update(
+            {
+                "data-reveals": "field-state_controls",
+                "data-reveals-when": Enterprise.Ownership.MIXED,
+            }
+        )
         if scope.county_id is not None:
             fields["county"].initial = scope.county_id
             fields["county"].empty_label = None
@@ -78,17 +92,18 @@ class EnterpriseForm(VersionedForm):
         return self.instance.county_id or self.scope.county_id
 
     def _narrow_to_county(self, county_id: int | None) -> None:
-        """Townships and parks inside the chosen county, so that no-JS users see the right ones.
+        """The menus offer the townships and parks of the chosen county, so that no-JS users see
+        the right ones; without a county yet, none (the choice comes after the county).
 
-        Without a county yet, no townships or parks: the choice comes after the county.
+        Any township or park of the scope still validates: one of another county then gets the
+        place rule's message naming it and the county (Enterprise.clean, reform.places), not
+        "select a valid choice".
         """
-        township, park = self.fields["township"], self.fields["park"]
-        if county_id is None:
-            township.queryset = township.queryset.none()
-            park.queryset = park.queryset.none()
-            return
-        township.queryset = township.queryset.filter(parent_id=county_id)
-        park.queryset = park.queryset.filter(county_id=county_id)
+        for name, inside in (("township", "parent_id"), ("park", "county_id")):
+            field = self.fields[name]
+            shown = field.queryset.filter(**{inside: county_id}) if county_id else []
+            blank = [("", field.empty_label)] if field.empty_label is not None else []
+            field.choices = blank + [(obj.pk, field.label_from_instance(obj)) for obj in shown]
 
     def clean_credit_code(self) -> str:
         try:
@@ -118,6 +133,9 @@ class EnterpriseForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("ownership") != Ownership.MIXED:
+            # Only mixed ownership has the answer; the model refuses it on any other kind.
+            cleaned["state_controls"] = None
         county, township = cleaned.get("county"), cleaned.get("township")
         if county is not None and not self.scope.allows_write(
             county_id=county.pk, township_id=township.pk if township else None

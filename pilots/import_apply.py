@@ -22,6 +22,7 @@ from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilots.import_checks import Places
 from pilots.import_columns import COLUMN_EXTENSIONS
 from pilots.importing import (
     CHUNK,
@@ -48,6 +49,7 @@ from pilots.importing import (
     load_existing,
 )
 from pilots.models import Enterprise, ImportBatch, Pilot
+from pilots.ownership import state_control_error
 from reform.models import User
 from reform.scopes import Scope
 
@@ -293,6 +295,7 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
     stamp = connection.ops.adapt_datetimefield_value(now)
     digest = StateDigest()
     undo = _UndoLog()
+    places = Places()
     for rows in _batched(iter_plan_rows(batch, with_changes=False), CHUNK):
         existing, pilots = load_existing([row[R_CODE] for row in rows], batch.plan_year_id)
         created, updated, before, enterprise_rows = [], [], [], []
@@ -302,6 +305,8 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
             digest.add(code, found, pilots.get(found[0]) if found else None)
             if row[R_ACTION] == "same":
                 continue
+            if not _still_valid(row[R_VALUES], places):
+                raise _Stale
             if found is None:
                 created.append(code)
             else:
@@ -359,6 +364,17 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
     batch.applied_by = user
     batch.message = ""
     batch.save()
+
+
+def _still_valid(values: list, places: Places) -> bool:
+    """Whether a planned record still keeps the rules: a park or township may have been moved
+    (or the site updated) since the preview. If not, the preview is made again."""
+    if len(values) != len(ENTERPRISE_FIELDS):
+        return False
+    record = dict(zip(ENTERPRISE_FIELDS, values, strict=True))
+    if places.errors(record["county"], record["township"], record["park"]):
+        return False
+    return state_control_error(record["ownership"], record["state_controls"]) is None
 
 
 def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: _UndoLog) -> None:

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from pilots.import_columns import COLUMN_EXTENSIONS, ColumnError
 from pilots.models import Enterprise, Pilot
+from pilots.ownership import OwnershipGroup, group_of, state_control_error
 from pilots.spreadsheet import HEADERS, Table, parse_bool
 from reform.creditcode import CreditCodeError, validate_credit_code
 from reform.models import Industry, Park, Region, User
+from reform.places import place_errors
 from reform.scopes import Scope
 from reform.text import normalise_text
 
@@ -27,22 +29,58 @@ from reform.text import normalise_text
 EXAMPLE_CREDIT_CODE = "91320722MA1XXXXXXX"
 
 # The words people write in the fixed-list columns; the first one is what the template offers.
+Ownership = Enterprise.Ownership
 OWNERSHIP_WORDS = {
-    Enterprise.Ownership.STATE_OWNED: ("国有", "国有企业", "国企", "国有独资", "国有独资企业"),
-    Enterprise.Ownership.STATE_CONTROLLED: ("国有控股", "国有控股企业", "国有参股"),
-    Enterprise.Ownership.PRIVATE: ("民营", "民营企业", "私营", "私营企业", "非公", "非公企业"),
-    Enterprise.Ownership.FOREIGN: (
-        "外资",
-        "外资企业",
+    Ownership.STATE_OWNED: (
+        "国有",
+        "国有企业",
+        "国企",
+        "国有独资",
+        "国有独资企业",
+        "国有独资公司",
+        "全民所有制",
+    ),
+    Ownership.STATE_CONTROLLED: ("国有控股", "国有控股企业", "国有绝对控股", "国有相对控股"),
+    Ownership.MIXED: ("混合所有制", "混合所有制企业", "混合", "混改企业"),
+    Ownership.COLLECTIVE: ("集体", "集体企业", "集体所有制", "城镇集体", "乡镇集体", "村集体"),
+    Ownership.PRIVATE: (
+        "民营",
+        "民营企业",
+        "私营",
+        "私营企业",
+        "民企",
+        "私企",
+        "非公",
+        "非公企业",
+        "非公有制",
+    ),
+    Ownership.FOREIGN: (
         "外商投资",
         "外商投资企业",
+        "外资",
+        "外资企业",
+        "外商独资",
         "中外合资",
+        "中外合作",
+    ),
+    Ownership.HK_MACAO_TAIWAN: (
         "港澳台投资",
         "港澳台",
+        "港澳台投资企业",
+        "港澳台商投资",
+        "港资",
+        "澳资",
+        "台资",
     ),
-    Enterprise.Ownership.MIXED: ("混合所有制", "混合所有制企业", "混合"),
-    Enterprise.Ownership.COLLECTIVE: ("集体", "集体企业"),
-    Enterprise.Ownership.OTHER: ("其他",),
+    Ownership.INDIVIDUAL: ("个体", "个体户", "个体工商户", "个体经营"),
+    Ownership.OTHER: ("其他",),
+}
+# Words that say both the kind (mixed ownership) and whether the state controls it.
+MIXED_WORDS = {
+    "国有参股": False,
+    "混合所有制(国有控股)": True,
+    "混合所有制(非国有控股)": False,
+    "混合所有制(国有参股)": False,
 }
 CHAIN_WORDS = {
     Enterprise.ChainPosition.UPSTREAM: ("上游", "产业链上游"),
@@ -93,6 +131,37 @@ def _words(choices: dict, labels: Iterable[tuple[str, Any]]) -> dict[str, str]:
     return found
 
 
+class Places:
+    """The place rule (reform.places) on ids, with the regions and parks loaded once (2 queries):
+    the preview checks every row with it, the confirmation every row it writes."""
+
+    def __init__(self, regions: list[Region] | None = None):
+        if regions is None:
+            regions = list(
+                Region.objects.filter(level__in=[Region.Level.COUNTY, Region.Level.TOWNSHIP]).only(
+                    "pk", "name", "level", "parent_id"
+                )
+            )
+        self.region_by_id = {region.pk: region for region in regions}
+        self.park_by_id = {
+            park.pk: park
+            for park in Park.objects.select_related("county").only(
+                "pk", "name", "county_id", "county__name"
+            )
+        }
+
+    def errors(
+        self, county_id: int | None, township_id: int | None = None, park_id: int | None = None
+    ) -> dict[str, str]:
+        if county_id not in self.region_by_id:
+            return {}
+        return place_errors(
+            county=self.region_by_id[county_id],
+            township=self.region_by_id.get(township_id) if township_id else None,
+            park=self.park_by_id.get(park_id) if park_id else None,
+        )
+
+
 class Lookups:
     """The reference data a row is checked against, loaded in a handful of queries."""
 
@@ -131,7 +200,8 @@ class Lookups:
         for place, ids in short_townships.items():
             if len(ids) == 1 and place[1]:
                 self.townships.setdefault(place, ids[0])
-        parks = list(Park.objects.only("pk", "name", "county_id"))
+        self.places = Places(regions)
+        parks = list(self.places.park_by_id.values())
         self.parks = {key(park.name): park.pk for park in parks}
         self.park_names = {park.pk: park.name for park in parks}
         self.park_county = {park.pk: park.county_id for park in parks}
@@ -143,6 +213,9 @@ class Lookups:
                     self.industries[key(word)] = industry.pk
         self.industry_names = {industry.pk: industry.name for industry in industries}
         self.ownership = _words(OWNERSHIP_WORDS, Enterprise.Ownership.choices)
+        for word in MIXED_WORDS:
+            self.ownership[key(word)] = Ownership.MIXED
+        self.implied_control = {key(word): controls for word, controls in MIXED_WORDS.items()}
         self.chain = _words(CHAIN_WORDS, Enterprise.ChainPosition.choices)
         self.tier = _words(TIER_WORDS, Pilot.Tier.choices)
         self.status = _words(STATUS_WORDS, Pilot.Status.choices)
@@ -161,6 +234,11 @@ class Lookups:
         self.resolvers = {
             name: extension.resolver(scope) for name, extension in COLUMN_EXTENSIONS.items()
         }
+
+    def place_errors(
+        self, county_id: int | None, township_id: int | None = None, park_id: int | None = None
+    ) -> dict[str, str]:
+        return self.places.errors(county_id, township_id, park_id)
 
     def display(self, name: str, value: Any) -> str:
         """A stored value as the preview shows it."""
@@ -283,21 +361,14 @@ class RowChecker:
             park_id = lookups.parks.get(key(park))
             if park_id is None:
                 error("park", _("Unknown park."))
-            elif (
-                county_id is not None
-                and lookups.park_county[park_id] is not None
-                and lookups.park_county[park_id] != county_id
-            ):
-                error(
-                    "park",
-                    _("The park %(park)s does not lie in %(county)s.")
-                    % {
-                        "park": lookups.park_names[park_id],
-                        "county": lookups.region_names[county_id],
-                    },
-                )
             else:
-                parsed.enterprise["park"] = park_id
+                # Said here too, so that it shows with the row's other errors; the merged
+                # record is checked again in the plan (importing._plan_row).
+                wrong = lookups.place_errors(county_id, park_id=park_id).get("park")
+                if wrong:
+                    error("park", wrong)
+                else:
+                    parsed.enterprise["park"] = park_id
 
         industry = text("industry")
         if industry:
@@ -320,6 +391,25 @@ class RowChecker:
                     )
                 else:
                     parsed.enterprise[name] = found
+                    if name == "ownership" and key(value) in lookups.implied_control:
+                        parsed.enterprise["state_controls"] = lookups.implied_control[key(value)]
+
+        controls = text("state_controls")
+        if controls:
+            try:
+                answer = parse_bool(controls)
+            except ValueError:
+                error("state_controls", _("Write 是 (yes) or 否 (no)."))
+            else:
+                implied = parsed.enterprise.get("state_controls")
+                if implied is not None and implied != answer:
+                    error(
+                        "state_controls",
+                        _("The ownership column already says otherwise (%(ownership)s).")
+                        % {"ownership": text("ownership")},
+                    )
+                else:
+                    parsed.enterprise["state_controls"] = answer
 
         employees = text("employee_count")
         if employees:
@@ -395,3 +485,29 @@ def _whole_number(text: str) -> int | None:
     if not number.is_integer() or number < 0 or number > 2_000_000_000:
         return None
     return int(number)
+
+
+def plan_state_control(given: dict, new: dict, reject, lookups) -> None:
+    """Mixed ownership needs the yes/no of the state-control column; other kinds have none.
+
+    An answer that agrees with a kind that is not mixed (是 for 国有) is simply not needed; one
+    that contradicts it (是 for 民营) is an error: the row says two different things.
+    """
+    kind = new.get("ownership")
+    if kind == Ownership.MIXED:
+        if new.get("state_controls") is None:
+            reject("state_controls", state_control_error(kind, None))
+        return
+    answer = given.get("state_controls")
+    state_kind = group_of(kind, None) == OwnershipGroup.STATE_OWNED
+    if answer is not None and kind and answer != state_kind:
+        reject(
+            "state_controls",
+            _(
+                "The enterprise's ownership is %(kind)s, so the state's control follows from it; "
+                "this column is for mixed-ownership enterprises only."
+            )
+            % {"kind": lookups.display("ownership", kind)},
+            lookups.display("state_controls", answer),
+        )
+    new["state_controls"] = None

@@ -57,7 +57,14 @@ def _explanations() -> dict[str, str]:
         "township": _("The township or street, inside that county-level unit."),
         "park": _("The park, development zone or high-tech zone, if any."),
         "industry": _("Required for a new enterprise; choose from the list."),
-        "ownership": _("Required for a new enterprise; choose from the list."),
+        "ownership": _(
+            "Required for a new enterprise; choose from the list. 国有 and 国有控股 count as "
+            "state-owned, 集体 as collective, the others as non-public."
+        ),
+        "state_controls": _(
+            "Only for 混合所有制 (mixed ownership), and required there: 是 if the state controls "
+            "the enterprise (it counts as state-owned), 否 if not (non-public)."
+        ),
         "employee_count": _("A whole number."),
         "is_leading": _("是 or 否."),
         "chain_position": _("上游 or 下游, for enterprises up or down a leading one's chain."),
@@ -88,6 +95,7 @@ def _lists(scope: Scope) -> dict[str, list[str]]:
         "park": list(parks.values_list("name", flat=True)),
         "industry": list(Industry.objects.values_list("name", flat=True)),
         "ownership": [words[0] for words in OWNERSHIP_WORDS.values()],
+        "state_controls": [YES, NO],
         "is_leading": [YES, NO],
         "chain_position": [words[0] for words in CHAIN_WORDS.values()],
         "is_industry_education": [YES, NO],
@@ -110,6 +118,7 @@ def _example(lists: dict[str, list[str]]) -> dict[str, str]:
         "park": "",
         "industry": first("industry"),
         "ownership": first("ownership"),
+        "state_controls": "",
         "employee_count": "120",
         "is_leading": NO,
         "chain_position": "",

@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from pilots.import_checks import Lookups, RowChecker, RowError
+from pilots.import_checks import Lookups, RowChecker, RowError, plan_state_control
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.spreadsheet import HEADERS, SpreadsheetError, Table, read_table
 from reform.creditcode import normalise_credit_code
@@ -43,6 +43,7 @@ PILOT_FIELDS = ("tier", "status", "own_plan")
 ENTERPRISE_DEFAULTS = {
     "township": None,
     "park": None,
+    "state_controls": None,
     "employee_count": 0,
     "is_leading": False,
     "chain_position": "",
@@ -323,6 +324,12 @@ def _plan_row(
         for name in ("industry", "ownership"):
             if name not in given:
                 reject(name, _("Needed for a new enterprise."))
+    for name, message in lookups.place_errors(
+        new.get("county"), new.get("township"), new.get("park")
+    ).items():
+        # What the row kept of the record (its township or park) does not fit the county.
+        reject(name, message, lookups.display(name, new.get(name)))
+    plan_state_control(given, new, reject, lookups)
     if not scope.allows(county_id=new.get("county"), township_id=new.get("township")):
         if scope.township_id is not None and not new.get("township"):
             reject("township", _("Give your township or street."))

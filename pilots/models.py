@@ -9,21 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pilots.ownership import Ownership, OwnershipGroup, group_of, state_control_error
 from reform.creditcode import CreditCodeError, normalise_credit_code, validate_credit_code
 from reform.models import Industry, Park, PlanYear, Region
+from reform.places import place_errors
 
 
 class Enterprise(models.Model):
-    class Ownership(models.TextChoices):
-        STATE_OWNED = "state_owned", _("state-owned")
-        STATE_CONTROLLED = "state_controlled", _("state-controlled")
-        PRIVATE = "private", _("private")
-        FOREIGN = "foreign", _("foreign-invested")
-        MIXED = "mixed", _("mixed ownership")
-        COLLECTIVE = "collective", _("collective")
-        OTHER = "other", _("other")
-
-    STATE_OWNERSHIPS = (Ownership.STATE_OWNED, Ownership.STATE_CONTROLLED)
+    # The detailed kinds; the group (state-owned, collective, non-public) is derived from them
+    # in pilots.ownership.
+    Ownership = Ownership
+    OwnershipGroup = OwnershipGroup
 
     class ChainPosition(models.TextChoices):
         UPSTREAM = "upstream", _("upstream")
@@ -37,6 +33,7 @@ class Enterprise(models.Model):
         "park",
         "industry",
         "ownership",
+        "state_controls",
         "employee_count",
         "is_leading",
         "chain_position",
@@ -78,7 +75,26 @@ class Enterprise(models.Model):
     industry = models.ForeignKey(
         Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises"
     )
-    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
+    ownership = models.CharField(
+        _("ownership"),
+        max_length=20,
+        choices=Ownership.choices,
+        help_text=_(
+            "State-owned and state-controlled enterprises count as state-owned, collective ones "
+            "as collective, all others as non-public; mixed ownership by whether the state "
+            "controls it."
+        ),
+    )
+    # Asked for mixed ownership only (empty for every other kind: its kind says it).
+    state_controls = models.BooleanField(
+        _("state holds control"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a mixed-ownership enterprise: yes if state capital controls it (it then "
+            "counts as state-owned), no if not (non-public)."
+        ),
+    )
     employee_count = models.PositiveIntegerField(_("employees"), default=0)
     is_leading = models.BooleanField(_("leading enterprise"), default=False)
     chain_position = models.CharField(
@@ -109,6 +125,11 @@ class Enterprise(models.Model):
                 condition=Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
                 name="enterprise_credit_code_format",
             ),
+            models.CheckConstraint(
+                condition=Q(ownership=Ownership.MIXED, state_controls__isnull=False)
+                | (~Q(ownership=Ownership.MIXED) & Q(state_controls__isnull=True)),
+                name="enterprise_state_control_only_for_mixed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,24 +150,41 @@ class Enterprise(models.Model):
                 self.credit_code = validate_credit_code(self.credit_code)
             except CreditCodeError as error:
                 errors["credit_code"] = str(error)
-        if self.county_id and self.county.level != Region.Level.COUNTY:
-            errors["county"] = _("Choose a county-level unit.")
-        if self.township_id and self.county_id and self.township.parent_id != self.county_id:
-            errors["township"] = _("%(township)s does not lie in %(county)s.") % {
-                "township": self.township.name,
-                "county": self.county.name,
-            }
-        if self.park_id and self.county_id and self.park.county_id != self.county_id:
-            errors["park"] = _("The park %(park)s does not lie in %(county)s.") % {
-                "park": self.park.name,
-                "county": self.county.name,
-            }
+        if self.county_id:
+            errors.update(
+                place_errors(
+                    county=self.county,
+                    township=self.township if self.township_id else None,
+                    park=self.park if self.park_id else None,
+                )
+            )
+        control = state_control_error(self.ownership, self.state_controls)
+        if control:
+            errors["state_controls"] = control
         if errors:
             raise ValidationError(errors)
 
     @property
+    def ownership_group(self) -> str:
+        return group_of(self.ownership, self.state_controls)
+
+    def get_ownership_group_display(self) -> str:
+        return str(OwnershipGroup(self.ownership_group).label)
+
+    @property
+    def ownership_label(self) -> str:
+        """The kind as people say it, with the state-control answer of mixed ownership."""
+        if self.ownership != Ownership.MIXED or self.state_controls is None:
+            return self.get_ownership_display()
+        control = _("state-controlled") if self.state_controls else _("not state-controlled")
+        return _("%(kind)s (%(control)s)") % {
+            "kind": self.get_ownership_display(),
+            "control": control,
+        }
+
+    @property
     def is_state_owned(self) -> bool:
-        return self.ownership in self.STATE_OWNERSHIPS
+        return self.ownership_group == OwnershipGroup.STATE_OWNED
 
     @property
     def is_large(self) -> bool:

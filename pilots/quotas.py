@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pilots import ownership
 from pilots.models import Enterprise, Pilot
+from pilots.ownership import OwnershipGroup
 from reform.models import (
     Industry,
     Park,
@@ -336,7 +338,7 @@ class Makeup:
     by_tier: list[Share]
     by_industry: list[Share]  # the core industries in their order, then "other"
     by_sector: list[Share]
-    by_ownership: list[Share]  # state-owned, non-public
+    by_ownership: list[Share]  # state-owned, collective, non-public (pilots.ownership)
     by_size: list[Share]  # 100+ employees, smaller
     leading: Share
     industry_education: Share
@@ -353,8 +355,8 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
     """The plan year's pilots in a region by tier, core industry, sector, ownership, size,
     leading and industry-education (2 queries, whatever the size).
 
-    One grouped aggregate: by tier, industry and four yes/no properties of the enterprise, so at
-    most 3 × industries × 16 groups, added up here.
+    One grouped aggregate: by tier, industry, ownership group and three yes/no properties of the
+    enterprise, so at most 3 × industries × 3 × 8 groups, added up here.
     """
     flag = {"output_field": BooleanField()}
     groups = list(
@@ -362,9 +364,7 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
         .values(
             "tier",
             industry_id=F("enterprise__industry_id"),
-            state=ExpressionWrapper(
-                Q(enterprise__ownership__in=Enterprise.STATE_OWNERSHIPS), **flag
-            ),
+            ownership_group=ownership.group_case("enterprise__"),
             large=ExpressionWrapper(
                 Q(enterprise__employee_count__gte=Enterprise.LARGE_EMPLOYEE_COUNT), **flag
             ),
@@ -392,7 +392,7 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
     }
     by_industry[OTHER_INDUSTRY] = share(OTHER_INDUSTRY, _("other industries"))
     by_sector = {sector: share(sector, label) for sector, label in Industry.Sector.choices}
-    state, non_public = share("state_owned", _("state-owned")), share("non_public", _("non-public"))
+    by_ownership = {group: share(group, label) for group, label in OwnershipGroup.choices}
     large = share("large", _("100 or more employees"))
     small = share("small", _("fewer than 100 employees"))
     leading = share("leading", _("leading enterprises"))
@@ -401,7 +401,7 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
         industry = industries.get(group["industry_id"])
         buckets = [
             by_tier[group["tier"]],
-            state if group["state"] else non_public,
+            by_ownership[group["ownership_group"]],
             large if group["large"] else small,
         ]
         if group["leading"]:
@@ -421,7 +421,7 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
         by_tier=list(by_tier.values()),
         by_industry=list(by_industry.values()),
         by_sector=list(by_sector.values()),
-        by_ownership=[state, non_public],
+        by_ownership=list(by_ownership.values()),
         by_size=[large, small],
         leading=leading,
         industry_education=education,

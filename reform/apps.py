@@ -10,3 +10,8 @@ class ReformConfig(AppConfig):
         from reform.reference import load_core_reference
 
         return load_core_reference()
+
+    def data_checks(self) -> list:
+        from reform.data_checks import core_data_checks
+
+        return core_data_checks()

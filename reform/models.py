@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from reform.places import place_conflicts
+
 
 class Region(models.Model):
     """A node of the administrative tree: (province →) city → county-level unit → township."""
@@ -37,6 +39,8 @@ class Region(models.Model):
         Level.TOWNSHIP: (Level.COUNTY,),
         Level.PROVINCE: (None,),
     }
+    # A region's code starts with this many digits of its parent's code, by the parent's level.
+    CODE_PREFIX = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6}
 
     code = models.CharField(_("statistical code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -81,9 +85,14 @@ class Region(models.Model):
             raise ValidationError(
                 {"parent": _("A region of this level cannot lie in a region of that level.")}
             )
-        prefix = {"province": 2, "city": 4, "county": 6}.get(parent_level or "", 0)
+        prefix = self.CODE_PREFIX.get(parent_level or "", 0)
         if prefix and not self.code.startswith(self.parent.code[:prefix]):
             raise ValidationError({"code": _("The code does not lie inside the parent's code.")})
+        if self.pk:
+            # Moving a township to another county would strand what lies in it.
+            conflicts = place_conflicts(self)
+            if conflicts:
+                raise ValidationError({"parent": conflicts})
 
     @property
     def is_administrative(self) -> bool:
@@ -111,11 +120,11 @@ class Park(models.Model):
     level = models.CharField(
         _("level"), max_length=12, choices=ParkLevel.choices, default=ParkLevel.UNKNOWN
     )
+    # Required: an enterprise's park lies in the enterprise's county-level unit, so a park
+    # without one could hold no enterprise (DESIGN.md, "Quota rules").
     county = models.ForeignKey(
         Region,
         verbose_name=_("county-level unit"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="parks",
         limit_choices_to={"level": Region.Level.COUNTY},
@@ -138,6 +147,11 @@ class Park(models.Model):
     def clean(self) -> None:
         if self.county_id and self.county.level != Region.Level.COUNTY:
             raise ValidationError({"county": _("Choose a county-level unit.")})
+        if self.pk and self.county_id:
+            # Moving the park to another county would strand what lies in it.
+            conflicts = place_conflicts(self)
+            if conflicts:
+                raise ValidationError({"county": conflicts})
 
     @property
     def counts_as_development_zone(self) -> bool:

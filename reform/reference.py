@@ -76,12 +76,18 @@ def load_parks(rows: list[dict[str, str]] | None = None) -> int:
     counties = {r.name: r for r in Region.objects.filter(level=Region.Level.COUNTY)}
     changed = 0
     for row in rows:
+        # A park lies in one county-level unit (an enterprise's park lies in its county).
+        county = counties.get(row["county_name"])
+        if county is None:
+            raise ValueError(
+                f"Park {row['name']}: no county-level unit named {row['county_name']!r}."
+            )
         _park, created = Park.objects.update_or_create(
             name=row["name"],
             defaults={
                 "level": row["level"],
                 "kind": row["kind"],
-                "county": counties.get(row["county_name"]) if row["county_name"] else None,
+                "county": county,
                 "source": row["source"],
                 "is_demo": False,
             },

@@ -137,6 +137,17 @@
   if (name) {
     name.addEventListener("input", debounce(() => checkName(name), 400));
   }
+  // A field asked only for one choice of another (whether the state controls a
+  // mixed-ownership enterprise): shown while that choice is selected.
+  document.querySelectorAll("select[data-reveals]").forEach((select) => {
+    const target = document.getElementById(select.dataset.reveals);
+    if (!target) return;
+    const update = () => {
+      target.hidden = select.value !== select.dataset.revealsWhen;
+    };
+    select.addEventListener("change", update);
+    update();
+  });
   const county = document.querySelector("select[data-choices-url]");
   if (county) {
     county.addEventListener("change", () => narrow(county));

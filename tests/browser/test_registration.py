@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from pilots.models import Enterprise
 from tests.browser.conftest import signed_in
 from tests.builders import make_enterprise, make_pilot, next_credit_code
 
@@ -58,3 +59,27 @@ def test_a_county_official_cannot_reach_another_countys_pilot(page, live_server,
     response = page.goto(f"{live_server.url}/pilots/{other.pk}/")
     assert response.status == 404
     assert other.enterprise.name not in page.content()
+
+
+def test_the_state_control_question_shows_for_mixed_ownership_only(page, live_server, users):
+    signed_in(page, live_server, "county")
+    page.goto(f"{live_server.url}/pilots/enterprises/new/")
+    question = page.locator("#field-state_controls")
+    expect(question).to_be_hidden()
+    page.select_option("#id_ownership", "mixed")
+    expect(question).to_be_visible()
+    page.fill("#id_credit_code", next_credit_code("320722"))
+    page.fill("#id_name", "连云港混改试验有限公司")
+    page.select_option("#id_township", label="牛山街道")
+    page.select_option("#id_industry", index=1)
+    page.click("form.record-form button[type=submit]")
+    # Not answered: the form says so and keeps the question in view.
+    expect(question.locator(".errorlist")).to_contain_text("是否国有资本控股")
+    page.select_option("#id_state_controls", "true")
+    page.click("form.record-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/pilots/enterprises/\d+/pilots/new/$"))
+    enterprise = Enterprise.objects.get(name="连云港混改试验有限公司")
+    assert (enterprise.ownership, enterprise.state_controls) == ("mixed", True)
+    page.goto(f"{live_server.url}/pilots/enterprises/{enterprise.pk}/edit/")
+    page.select_option("#id_ownership", "private")
+    expect(question).to_be_hidden()

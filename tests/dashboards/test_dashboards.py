@@ -116,7 +116,7 @@ def test_it_breaks_the_pilots_down_by_industry_sector_ownership_and_size(world):
     assert sectors == {"primary": 2, "secondary": 15, "tertiary": 0}
     assert makeup.sectors_covered == 2
     ownership = {share.key: share.count for share in makeup.by_ownership}
-    assert ownership == {"state_owned": 3, "non_public": 14}
+    assert ownership == {"state_owned": 3, "collective": 0, "non_public": 14}
     size = {share.key: share.count for share in makeup.by_size}
     assert size == {"large": 17 - 5, "small": 5}
     assert makeup.leading.count == 2

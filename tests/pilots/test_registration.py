@@ -77,6 +77,9 @@ def test_choices_narrow_to_the_scope(users):
     assert all(p.county.code == "320722" for p in county_form.fields["park"].queryset)
     township_form = EnterpriseForm(scope=scope_for(users["township"]))
     assert [r.code for r in township_form.fields["township"].queryset] == ["320722001"]
+    # The menus offer the chosen county's townships only (here the scope's county).
+    offered = [value for value, _label in county_form.fields["township"].choices if value]
+    assert sorted(offered) == sorted(townships.values_list("pk", flat=True))
 
 
 def test_a_county_official_may_not_register_a_city_tier_pilot(as_user, plan_year):

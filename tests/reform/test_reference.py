@@ -30,11 +30,14 @@ def test_it_loads_the_sourced_parks_industries_and_clusters(reference):
     assert set(Park.objects.values_list("name", flat=True)) == {
         "连云港经济技术开发区",
         "连云港高新技术产业开发区",
-        "连云港综合保税区",
         "东海高新技术产业开发区",
     }
-    assert Park.objects.get(name="连云港综合保税区").county is None
-    assert not Park.objects.get(name="连云港综合保税区").counts_as_development_zone
+    # Every park lies in one county-level unit (the bonded zone spans two: not loaded).
+    assert set(Park.objects.values_list("name", "county__code")) == {
+        ("连云港经济技术开发区", "320771"),
+        ("连云港高新技术产业开发区", "320706"),
+        ("东海高新技术产业开发区", "320722"),
+    }
     assert Park.objects.get(name="东海高新技术产业开发区").counts_as_development_zone
     assert set(Industry.objects.filter(is_core=True).values_list("name", flat=True)) == {
         "石化",
@@ -61,3 +64,15 @@ def test_loading_twice_changes_nothing(reference):
     assert load_clusters() == 0
     assert list(Region.objects.values_list("pk", "code", "name", "parent_id", "kind")) == before
     assert Cluster.objects.count() == 3
+
+
+def test_a_park_row_without_a_county_level_unit_is_refused(reference):
+    import pytest
+
+    from reform.reference import load_parks
+
+    row = {"name": "跨县园区", "level": "national", "kind": "other", "source": ""}
+    row["county_name"] = ""
+    with pytest.raises(ValueError, match="跨县园区"):
+        load_parks([row])
+    assert not Park.objects.filter(name="跨县园区").exists()

@@ -213,7 +213,7 @@ class Command(BaseCommand):
 @transaction.atomic
 def build_province(*, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
     from clusters.models import Cluster, GuidanceStation
-    from dashboards.demo import OWNERSHIP_WEIGHTS, DemoBuilder, weighted
+    from dashboards.demo import DemoBuilder, ownership_of
     from pilots.models import Enterprise, Pilot
     from reform.creditcode import make_credit_code
     from reform.models import Industry, Park, QuotaRule, Region, RegionQuota, User
@@ -317,7 +317,7 @@ def build_province(*, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
                 township=township,
                 park=rng.choice(parks_by_county[county.pk]) if rng.random() < 0.35 else None,
                 industry=industry,
-                ownership=weighted(rng, OWNERSHIP_WEIGHTS),
+                **ownership_of(rng, names.control_rng),
                 employee_count=employees,
                 is_leading=employees > 400 and rng.random() < 0.5,
                 is_industry_education=rng.random() < 0.05,
