@@ -295,14 +295,17 @@ def region_choices(request):
 def pilot_detail(request, pk: int):
     scope = scope_for(request.user)
     pilot = _pilot(scope, pk)
-    may_change = scope.allows_tier(pilot.tier)
+    may_change = scope.allows_pilot_write(
+        county_id=pilot.enterprise.county_id,
+        township_id=pilot.enterprise.township_id,
+        tier=pilot.tier,
+    )
     context = {
         "pilot": pilot,
         "history": selectors.record_history(pilot, limit=HISTORY_ON_DETAIL),
         "can_write": may_change,
-        "can_plan": scope.allows_write(
-            county_id=pilot.enterprise.county_id, township_id=pilot.enterprise.township_id
-        ),
+        # The plan is part of the pilot: the same rights.
+        "can_plan": may_change,
         "status_form": PilotStatusForm(initial={"status": pilot.status, "version": pilot.version})
         if may_change
         else None,
