@@ -198,6 +198,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# The most rows a list page shows, whatever `?per_page=` asks (reform/paging.py).
+LIST_MAX_PER_PAGE = envint("LIST_MAX_PER_PAGE", "200")
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 # Uploads (Excel import): limits are settings, the defaults are the work plan's sizes.
