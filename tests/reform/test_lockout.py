@@ -132,11 +132,11 @@ def test_the_locked_out_page_says_when_to_try_again(users, behind_one_proxy):
 
     english = sign_in(attacker, "county", PASSWORD)
     assert english.status_code == 429
-    assert f"Try again after {ends:%H:%M} (in {left} minutes)." in english.text
+    assert f"Try again after <strong>{ends:%H:%M}</strong> (in {left} minutes)." in english.text
 
     chinese = sign_in(via_proxy(ATTACKER, HTTP_ACCEPT_LANGUAGE="zh-hans"), "county", PASSWORD)
     assert chinese.status_code == 429
-    assert f"请在 {ends:%H:%M} 之后再试（约 {left} 分钟后）。" in chinese.text
+    assert f"请在 <strong>{ends:%H:%M}</strong> 之后再试（约 {left} 分钟后）。" in chinese.text
 
 
 # Reading the address ------------------------------------------------------------------------
