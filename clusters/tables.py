@@ -315,8 +315,8 @@ class StationPilotTable(tables.Table):
 
     def render_edit(self, record):
         enterprise = record.enterprise
-        if not self.scope.allows_write(
-            county_id=enterprise.county_id, township_id=enterprise.township_id
+        if not self.scope.allows_pilot_write(
+            county_id=enterprise.county_id, township_id=enterprise.township_id, tier=record.tier
         ):
             return ""
         url = reverse("pilots:pilot_plan_edit", args=[record.pk])

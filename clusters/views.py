@@ -38,6 +38,7 @@ from clusters.tables import (
 )
 from pilots.models import Enterprise
 from reform.models import Park, PlanYear
+from reform.paging import BoundedTableMixin, int_param, paginate_table
 from reform.scopes import Scope, get_county_record_in_scope, require_write, scope_for
 from reform.selectors import plan_year_from_param
 
@@ -75,10 +76,10 @@ def _require_county_write(scope: Scope, county_id: int | None) -> None:
         raise PermissionDenied
 
 
-class YearListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+class YearListView(LoginRequiredMixin, BoundedTableMixin, SingleTableMixin, FilterView):
     """A list page of this app: scope and plan year from the request, 50 rows a page."""
 
-    paginate_by = PER_PAGE
+    per_page = PER_PAGE
     selector = None
 
     def get_queryset(self):
@@ -106,6 +107,14 @@ class ClusterListView(YearListView):
 cluster_list = ClusterListView.as_view()
 
 
+def _configure(request, table, *, paginate: bool) -> None:
+    """The page's table is sorted and paginated; the export's only sorted, every row."""
+    if paginate:
+        paginate_table(request, table, per_page=PER_PAGE)
+    else:
+        RequestConfig(request, paginate=False).configure(table)
+
+
 def _member_table(request, cluster: Cluster, scope: Scope, plan_year, *, paginate: bool):
     can_edit = scope.allows_county_write(county_id=cluster.county_id)
     filterset = MemberFilter(
@@ -114,7 +123,7 @@ def _member_table(request, cluster: Cluster, scope: Scope, plan_year, *, paginat
         request=request,
     )
     table = MemberTable(filterset.qs, scope=scope, can_edit=can_edit and paginate)
-    RequestConfig(request, paginate={"per_page": PER_PAGE} if paginate else False).configure(table)
+    _configure(request, table, paginate=paginate)
     return filterset, table, can_edit
 
 
@@ -272,7 +281,7 @@ def _station_pilot_table(request, station, scope, plan_year, *, paginate: bool):
         request=request,
     )
     table = StationPilotTable(filterset.qs, scope=scope, show_edit=paginate, next_url=request.path)
-    RequestConfig(request, paginate={"per_page": PER_PAGE} if paginate else False).configure(table)
+    _configure(request, table, paginate=paginate)
     return filterset, table, can_edit
 
 
@@ -349,7 +358,8 @@ def station_create(request):
             return redirect(station)
     else:
         initial = {}
-        park = parks.filter(pk=request.GET.get("park") or 0).first()
+        park_id = int_param(request.GET.get("park"), minimum=1)
+        park = parks.filter(pk=park_id).first() if park_id else None
         if park is not None:
             suffix = _("reform guidance station")
             initial = {"park": park, "name": f"{park.name}{suffix}"}

@@ -15,6 +15,7 @@ from pilots import import_apply, importing
 from pilots.import_columns import COLUMN_EXTENSIONS
 from pilots.import_workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
+from reform.paging import page_number, page_size, paginate
 from reform.scopes import get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
 
@@ -59,7 +60,7 @@ def _batch(request, pk: int):
 @require_GET
 def import_list(request):
     scope = scope_for(request.user)
-    page = Paginator(_batches(scope), 30).get_page(request.GET.get("page"))
+    page = paginate(request, _batches(scope), per_page=30)
     return render(request, "pilots/import_list.html", {"page": page})
 
 
@@ -101,7 +102,8 @@ def import_detail(request, pk: int):
     scope, batch = _batch(request, pk)
     context = {"batch": batch, "can_write": scope.can_write, "link_counts": _link_counts(batch)}
     if batch.plan:
-        page, summary = _plan_page(batch, request.GET.get("page"))
+        size = page_size(request, CHANGES_PER_PAGE)
+        page, summary = _plan_page(batch, page_number(request), size)
         context.update(
             errors=summary["errors"][:ERRORS_SHOWN],
             more_errors=max(len(summary["errors"]) - ERRORS_SHOWN, 0),
@@ -117,25 +119,21 @@ def import_detail(request, pk: int):
     return render(request, "pilots/import_detail.html", context)
 
 
-def _plan_page(batch: ImportBatch, number_text: str | None):
+def _plan_page(batch: ImportBatch, number: int, size: int):
     """One page of the new and changed rows, and the plan's summary, in one pass over the
     plan file: a preview of 100,000 rows is never loaded whole for a page of 100."""
-    try:
-        number = max(int(number_text or 1), 1)
-    except ValueError:
-        number = 1
-    start = (number - 1) * CHANGES_PER_PAGE
+    start = (number - 1) * size
     window, count, summary = [], 0, {}
     for item in importing.iter_plan(batch):
         if isinstance(item, dict):
             summary = item
         elif _changes_something(item):
-            if start <= count < start + CHANGES_PER_PAGE:
+            if start <= count < start + size:
                 window.append(item)
             count += 1
-    page = Paginator(range(count), CHANGES_PER_PAGE).get_page(number)
+    page = Paginator(range(count), size).get_page(number)
     if page.number != number:  # past the end: the last page instead
-        return _plan_page(batch, str(page.number))
+        return _plan_page(batch, page.number, size)
     page.object_list = window
     return page, summary
 

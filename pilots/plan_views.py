@@ -1,4 +1,6 @@
-"""Editing a pilot's own plan (一企一策). Anyone who may edit the pilot may edit its plan."""
+"""Editing a pilot's own plan (一企一策). The plan is part of the pilot: whoever may change the
+pilot (Scope.allows_pilot_write: in scope, and of a tier they register) may change its plan;
+whoever only reads the pilot only reads the plan."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +32,9 @@ def pilot_plan_edit(request, pk: int):
     )
     require_write(scope)
     enterprise = pilot.enterprise
-    if not scope.allows_write(county_id=enterprise.county_id, township_id=enterprise.township_id):
+    if not scope.allows_pilot_write(
+        county_id=enterprise.county_id, township_id=enterprise.township_id, tier=pilot.tier
+    ):
         raise PermissionDenied
     plan = PilotPlan.objects.filter(pilot=pilot).select_related("updated_by").first()
     next_url = _next_url(request, pilot.get_absolute_url())

@@ -23,6 +23,7 @@ from pilots.panels import pilot_panels
 from pilots.tables import EnterpriseTable, PilotTable
 from reform.creditcode import CreditCodeError, validate_credit_code
 from reform.models import Region
+from reform.paging import BoundedTableMixin, int_param
 from reform.scopes import Scope, get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
 
@@ -73,8 +74,8 @@ def _require_pilot_write(scope: Scope, tier: str) -> None:
 # Lists and exports ---------------------------------------------------------------------------
 
 
-class ScopedListView(LoginRequiredMixin, SingleTableMixin, FilterView):
-    paginate_by = 25
+class ScopedListView(LoginRequiredMixin, BoundedTableMixin, SingleTableMixin, FilterView):
+    per_page = 25
     selector = None
 
     def get_queryset(self):
@@ -226,8 +227,7 @@ def enterprise_history(request, pk: int):
 def enterprise_check(request):
     """As the user types: is the credit code valid and new, and is the name close to another?"""
     scope = scope_for(request.user)
-    exclude = request.GET.get("exclude") or None
-    exclude_pk = int(exclude) if exclude and exclude.isdigit() else None
+    exclude_pk = int_param(request.GET.get("exclude"), minimum=1)
     answer: dict = {}
     if "code" in request.GET:
         answer["code"] = _code_answer(scope, request.GET["code"], exclude_pk)
@@ -274,8 +274,8 @@ def _enterprise_summary(scope: Scope, enterprise: Enterprise) -> dict:
 def region_choices(request):
     """The townships and parks of a county inside the user's scope, for narrowing the form."""
     scope = scope_for(request.user)
-    county_id = request.GET.get("county", "")
-    if not county_id.isdigit():
+    county_id = int_param(request.GET.get("county"), minimum=1)
+    if county_id is None:
         return JsonResponse({"townships": [], "parks": []})
     # Both reads are scoped: another county's id gives empty lists.
     townships = scope.regions(Region.Level.TOWNSHIP).filter(parent_id=county_id)
@@ -296,14 +296,17 @@ def region_choices(request):
 def pilot_detail(request, pk: int):
     scope = scope_for(request.user)
     pilot = _pilot(scope, pk)
-    may_change = scope.allows_tier(pilot.tier)
+    may_change = scope.allows_pilot_write(
+        county_id=pilot.enterprise.county_id,
+        township_id=pilot.enterprise.township_id,
+        tier=pilot.tier,
+    )
     context = {
         "pilot": pilot,
         "history": selectors.record_history(pilot, limit=HISTORY_ON_DETAIL),
         "can_write": may_change,
-        "can_plan": scope.allows_write(
-            county_id=pilot.enterprise.county_id, township_id=pilot.enterprise.township_id
-        ),
+        # The plan is part of the pilot: the same rights.
+        "can_plan": may_change,
         "status_form": PilotStatusForm(initial={"status": pilot.status, "version": pilot.version})
         if may_change
         else None,

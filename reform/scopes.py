@@ -79,6 +79,15 @@ class Scope:
     def allows_tier(self, tier: str) -> bool:
         return tier in self.registrable_tiers
 
+    def allows_pilot_write(
+        self, *, county_id: int | None, township_id: int | None, tier: str
+    ) -> bool:
+        """Whether a pilot, and everything that is part of it (its own plan), may be changed:
+        its enterprise lies inside the scope and its tier is one the scope registers. A county
+        official reads a city-tier pilot of the county, and its plan, but changes neither."""
+        in_scope = self.allows_write(county_id=county_id, township_id=township_id)
+        return in_scope and self.allows_tier(tier)
+
     def parks(self) -> QuerySet:
         """The parks a user may place an enterprise in: those of the counties in scope."""
         parks = Park.objects.select_related("county")

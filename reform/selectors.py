@@ -1,8 +1,10 @@
 """Reads of the core."""
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 
 from reform.models import PlanYear
+from reform.paging import int_param
 
 
 def plan_year_current() -> PlanYear | None:
@@ -11,13 +13,16 @@ def plan_year_current() -> PlanYear | None:
 
 
 def plan_year_from_param(value: str | None) -> PlanYear | None:
-    """The plan year a `?year=` parameter names (404 when unknown), else the current one."""
+    """The plan year a `?year=` parameter names, else the current one.
+
+    400 when the value is no year at all (not a whole number from 1 to 9999), 404 when it is a
+    year without a plan.
+    """
     if value in (None, ""):
         return plan_year_current()
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    year = int_param(value, minimum=1, maximum=9999)
+    if year is None:
+        raise BadRequest("year is not a year")
     plan_year = PlanYear.objects.filter(year=year).first()
     if plan_year is None:
         raise Http404

@@ -338,7 +338,7 @@ def test_export_of_another_countys_cluster_is_not_found(client, users, mushrooms
 
 
 def test_plan_is_written_then_changed_with_history(client, users, plan_year, donghai_station):
-    pilot = make_pilot(plan_year)
+    pilot = make_pilot(plan_year, tier="township")
     url = reverse("pilots:pilot_plan_edit", args=[pilot.pk])
     login(client, users["township"])
     back = donghai_station.get_absolute_url()
@@ -409,3 +409,28 @@ def test_township_official_gets_links_only_to_pilots_of_their_township(
     assert mine.get_absolute_url().encode() in html
     assert neighbour.get_absolute_url().encode() not in html
     assert reverse("pilots:pilot_plan_edit", args=[neighbour.pk]).encode() not in html
+
+
+def test_a_county_official_reads_a_city_tier_pilots_plan_but_cannot_change_it(
+    client, users, plan_year, donghai_station
+):
+    city_tier = make_pilot(plan_year, tier="city")
+    county_tier = make_pilot(plan_year, tier="county")
+    for pilot in (city_tier, county_tier):
+        PilotPlan.objects.create(pilot=pilot, goals=f"{pilot.tier}目标")
+    donghai_station.pilots.add(city_tier, county_tier)
+    login(client, users["county"])
+
+    station = client.get(donghai_station.get_absolute_url()).text
+    assert "city目标" in station and "county目标" in station
+    assert reverse("pilots:pilot_plan_edit", args=[city_tier.pk]) not in station
+    assert reverse("pilots:pilot_plan_edit", args=[county_tier.pk]) in station
+
+    pilot_page = client.get(city_tier.get_absolute_url()).text
+    assert "city目标" in pilot_page
+    assert reverse("pilots:pilot_plan_edit", args=[city_tier.pk]) not in pilot_page
+
+    edit = reverse("pilots:pilot_plan_edit", args=[city_tier.pk])
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"goals": "改写"}).status_code == 403
+    assert PilotPlan.objects.get(pilot=city_tier).goals == "city目标"

@@ -194,7 +194,6 @@ def test_the_sorted_township_table_sorts_by_count(client, users, world):
     [
         ("/regions/999999/", {}),
         ("/regions/320700/", {"year": "1999"}),
-        ("/", {"year": "soon"}),
         (f"/regions/{DONGHAI}/", {"export": "no-such-table"}),
     ],
 )

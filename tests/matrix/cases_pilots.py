@@ -1,7 +1,7 @@
 """Permission matrix rows for enterprises and pilots."""
 
 from reform.models import Industry
-from tests.builders import make_enterprise, next_credit_code
+from tests.builders import make_enterprise, make_pilot, next_credit_code
 from tests.matrix import SIGNED_IN_200
 
 READ = SIGNED_IN_200
@@ -29,11 +29,39 @@ SAVED = {
 }
 
 
+# A city-tier pilot in 东海县 / 牛山街道: the county and township officials read it and its own
+# plan, but only the city (and administrators) change either.
+CITY_PILOT_READ = IN_SCOPE_READ
+CITY_PILOT_FORM = {
+    "anonymous": 302,
+    "admin": 200,
+    "city": 200,
+    "county": 403,
+    "other_county": 404,
+    "township": 403,
+    "leader": 403,
+}
+CITY_PILOT_WRITE = CITY_PILOT_FORM | {"admin": 302, "city": 302}
+# A township-tier pilot in 牛山街道: its township official changes it and its plan too.
+TOWNSHIP_PILOT_FORM = CITY_PILOT_FORM | {"county": 200, "township": 200}
+TOWNSHIP_PILOT_WRITE = CITY_PILOT_WRITE | {"county": 302, "township": 302}
+
+
 def build(world: dict) -> None:
     world["free_enterprise"] = make_enterprise(
         county="320722", township="320722001", name="矩阵无试点企业有限公司"
     )
     world["industry"] = Industry.objects.get(code="new_materials")
+    world["city_pilot"] = make_pilot(
+        world["plan_year"], tier="city", county="320722", township="320722001"
+    )
+    world["township_pilot"] = make_pilot(
+        world["plan_year"], tier="township", county="320722", township="320722001"
+    )
+
+
+def plan_data(world: dict) -> dict:
+    return {"goals": "矩阵测试目标", "measures": "", "target_date": ""}
 
 
 def enterprise_data(world: dict, **changes) -> dict:
@@ -145,4 +173,32 @@ CASES = [
     },
     {"url": "pilots:enterprise_check", "get": READ, "post": None},
     {"url": "pilots:region_choices", "get": READ, "post": None},
+    # Rights on a pilot's own plan are the rights on the pilot (Scope.allows_pilot_write).
+    {
+        "url": "pilots:pilot_detail",
+        "args": lambda w: [w["city_pilot"].pk],
+        "get": CITY_PILOT_READ,
+        "post": None,
+    },
+    {
+        "url": "pilots:pilot_edit",
+        "args": lambda w: [w["city_pilot"].pk],
+        "get": CITY_PILOT_FORM,
+        "post": CITY_PILOT_WRITE,
+        "data": lambda w: pilot_data(w, tier="city"),
+    },
+    {
+        "url": "pilots:pilot_plan_edit",
+        "args": lambda w: [w["city_pilot"].pk],
+        "get": CITY_PILOT_FORM,
+        "post": CITY_PILOT_WRITE,
+        "data": plan_data,
+    },
+    {
+        "url": "pilots:pilot_plan_edit",
+        "args": lambda w: [w["township_pilot"].pk],
+        "get": TOWNSHIP_PILOT_FORM,
+        "post": TOWNSHIP_PILOT_WRITE,
+        "data": plan_data,
+    },
 ]
