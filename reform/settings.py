@@ -114,8 +114,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboards:home"
+LOGIN_REDIRECT_URL = "dashboards:landing"
 LOGOUT_REDIRECT_URL = "login"
+# A refused form (an expired page, a blocked cookie) gets a page of the site, not Django's.
+CSRF_FAILURE_VIEW = "reform.errors.csrf_failure"
 
 # Repeated failed sign-ins lock that user name on that address for a while.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
