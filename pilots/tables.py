@@ -12,6 +12,15 @@ OPTIONAL = {"th": {"class": "col-optional"}, "td": {"class": "col-optional"}}
 NOWRAP = {"td": {"class": "nowrap"}}
 
 
+def _park(enterprise: Enterprise):
+    """The park's name, linked to its page. Whoever sees the enterprise sees its park when the
+    park lies in the enterprise's county (as every write path keeps it); else plain text."""
+    park = enterprise.park
+    if park.county_id != enterprise.county_id:
+        return park.name
+    return format_html('<a href="{}">{}</a>', park.get_absolute_url(), park.name)
+
+
 def _contact(record: Enterprise) -> str:
     if not (record.contact_name or record.contact_phone):
         return "—"
@@ -49,6 +58,9 @@ class EnterpriseTable(tables.Table):
         ]
         empty_text = _("No enterprises match.")
         attrs = {"class": "table list-table"}
+
+    def render_park(self, record: Enterprise):
+        return _park(record)
 
     def render_contact(self, record: Enterprise):
         return _contact(record)
@@ -117,6 +129,9 @@ class PilotTable(tables.Table):
         return format_html(
             '<span class="badge pilot-{}">{}</span>', record.status, record.get_status_display()
         )
+
+    def render_park(self, record: Pilot):
+        return _park(record.enterprise)
 
     def render_contact(self, record: Pilot):
         return _contact(record.enterprise)
