@@ -6,7 +6,18 @@ Every figure is an aggregate or subquery in the same query as its rows: the numb
 of a page does not grow with the data.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from clusters.models import Cluster, ClusterMembership, GuidanceStation
@@ -318,7 +329,14 @@ def _park_enterprises(*, park: Park, scope: Scope) -> QuerySet[Enterprise]:
 def park_enterprise_list(
     *, park: Park, scope: Scope, plan_year: PlanYear | None
 ) -> QuerySet[Enterprise]:
-    """The park's enterprises in scope, each with its pilot (tier, status, id) of the year."""
+    """The park's enterprises in scope, each with its pilot (tier, status, id) of the year;
+    pilots first (city, county, township tier), then the others, each by name."""
+    tiers = Pilot.Tier.values
+    tier_order = Case(
+        *(When(pilot_tier=tier, then=Value(index)) for index, tier in enumerate(tiers)),
+        default=Value(len(tiers)),
+        output_field=IntegerField(),
+    )
     return (
         _park_enterprises(park=park, scope=scope)
         .select_related("county", "township", "industry")
@@ -327,7 +345,7 @@ def park_enterprise_list(
             pilot_status=Coalesce(_pilot_of_year(plan_year, "status", "pk"), Value("")),
             pilot_id=_pilot_of_year(plan_year, "pk", "pk"),
         )
-        .order_by("name")
+        .order_by(tier_order, "name")
     )
 
 

@@ -17,6 +17,8 @@ NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 FLAG = {"th": {"class": "flag"}, "td": {"class": "flag"}}
 WRAP = {"th": {"class": "wrap"}, "td": {"class": "wrap"}}
 DASH = "—"
+# Names may wrap on a phone (site.css); the other columns keep to one line.
+NAME = {"td": {"class": "name"}}
 
 
 def _yes(value: bool) -> str:
@@ -24,7 +26,7 @@ def _yes(value: bool) -> str:
 
 
 class ClusterTable(tables.Table):
-    name = tables.Column(verbose_name=_("Cluster"), linkify=True)
+    name = tables.Column(verbose_name=_("Cluster"), linkify=True, attrs=NAME)
     county = tables.Column(verbose_name=_("County-level unit"), order_by="county__code")
     industry = tables.Column(verbose_name=_("Theme industry"), order_by="industry__order")
     member_count = tables.Column(verbose_name=_("Members"), attrs=NUM)
@@ -64,7 +66,10 @@ class MemberTable(tables.Table):
         verbose_name="",
     )
     name = tables.Column(
-        verbose_name=_("Enterprise"), accessor="enterprise__name", order_by="enterprise__name"
+        verbose_name=_("Enterprise"),
+        accessor="enterprise__name",
+        order_by="enterprise__name",
+        attrs=NAME,
     )
     credit_code = tables.Column(
         verbose_name=_("Credit code"),
@@ -189,7 +194,7 @@ class MemberTable(tables.Table):
 
 
 class StationTable(tables.Table):
-    name = tables.Column(verbose_name=_("Guidance station"), linkify=True)
+    name = tables.Column(verbose_name=_("Guidance station"), linkify=True, attrs=NAME)
     park = tables.Column(verbose_name=_("Park"), order_by="park__name")
     county = tables.Column(
         verbose_name=_("County-level unit"),
@@ -230,8 +235,7 @@ class StationTable(tables.Table):
 
 class StationPilotTable(tables.Table):
     enterprise = tables.Column(
-        verbose_name=_("Enterprise"),
-        order_by="enterprise__name",
+        verbose_name=_("Enterprise"), order_by="enterprise__name", attrs=NAME
     )
     tier = tables.Column(verbose_name=_("Tier"))
     status = tables.Column(verbose_name=_("Status"))
@@ -349,7 +353,7 @@ def _plan_of(pilot):
 
 
 class ParkTable(tables.Table):
-    name = tables.Column(verbose_name=_("Park"))
+    name = tables.Column(verbose_name=_("Park"), attrs=NAME)
     county = tables.Column(
         verbose_name=_("County-level unit"), order_by="county__code", default=DASH
     )
@@ -420,9 +424,7 @@ class ParkTable(tables.Table):
 class ParkEnterpriseTable(tables.Table):
     """A park's enterprises in the user's scope (every name links) with their pilot of the year."""
 
-    name = tables.Column(
-        verbose_name=_("Enterprise"), linkify=True, attrs={"td": {"class": "name"}}
-    )
+    name = tables.Column(verbose_name=_("Enterprise"), linkify=True, attrs=NAME)
     pilot_tier = tables.Column(verbose_name=_("Pilot tier"), default=DASH)
     pilot_status = tables.Column(verbose_name=_("Pilot status"), default=DASH)
     township = tables.Column(

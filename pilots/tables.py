@@ -9,6 +9,8 @@ from pilots.models import Enterprise, Pilot
 TEMPLATE = "partials/table.html"
 # Columns a phone leaves out (site.css); the detail page has them all.
 OPTIONAL = {"th": {"class": "col-optional"}, "td": {"class": "col-optional"}}
+# A park's name is long and mostly in Chinese: a narrow column would stack it one word a line.
+PARK = {"th": {"class": "col-optional"}, "td": {"class": "col-optional park"}}
 NOWRAP = {"td": {"class": "nowrap"}}
 
 
@@ -34,7 +36,7 @@ class EnterpriseTable(tables.Table):
     credit_code = tables.Column(verbose_name=_("credit code"), attrs={"td": {"class": "code"}})
     county = tables.Column(order_by=("county__code",), attrs=NOWRAP)
     township = tables.Column(order_by=("township__code",), default="—")
-    park = tables.Column(default="—", attrs=OPTIONAL)
+    park = tables.Column(default="—", attrs=PARK)
     industry = tables.Column(order_by=("industry__order",), attrs=OPTIONAL)
     employee_count = tables.Column(attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     is_leading = tables.BooleanColumn(verbose_name=_("leading"), yesno="✔,")
@@ -84,7 +86,7 @@ class PilotTable(tables.Table):
         default="—",
     )
     park = tables.Column(
-        verbose_name=_("park"), accessor="enterprise__park", default="—", attrs=OPTIONAL
+        verbose_name=_("park"), accessor="enterprise__park", default="—", attrs=PARK
     )
     industry = tables.Column(
         verbose_name=_("industry"),

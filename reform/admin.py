@@ -81,7 +81,7 @@ class PlanYearAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["year", "title", "is_current"]}),
         # No fields: it carries the explanation right above the rules (the inline below it).
-        (_("Quota rules"), {"fields": [], "description": QUOTA_RULES_EXPLAINED}),
+        (_("About the quota rules"), {"fields": [], "description": QUOTA_RULES_EXPLAINED}),
     ]
 
     def save_related(self, request, form, formsets, change):

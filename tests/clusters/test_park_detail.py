@@ -58,6 +58,9 @@ def test_the_park_page_says_what_the_park_is_and_what_is_in_it(client, users, pa
         "withdrawn": 1,
     }
     assert names(response) == {"甲", "乙", "丙", "丁", "戊", "己", "庚"}
+    # Pilots first, by tier (county, then township), then the enterprises without one.
+    tiers = [row.record.pilot_tier for row in response.context["table"].page.object_list]
+    assert tiers == ["county"] * 4 + ["township"] + [""] * 2
 
 
 def test_a_township_official_sees_the_parks_enterprises_of_their_township(client, users, park):

@@ -77,7 +77,8 @@ def test_the_rows_of_the_import_link_their_enterprise_and_pilot(imports):
     page = client.get(batch.get_absolute_url()).text
     jia = Enterprise.objects.get(name="甲")
     assert f'<a href="{jia.get_absolute_url()}">甲</a>' in page
-    assert f'<a href="{jia.pilots.get().get_absolute_url()}" class="pilot-link">' in page
+    pilot_url = jia.pilots.get().get_absolute_url()
+    assert f'<a class="badge status-met pilot-link" href="{pilot_url}">新增</a>' in page
 
 
 def test_a_preview_links_only_the_records_that_exist(users, plan_year):
