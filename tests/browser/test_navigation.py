@@ -10,7 +10,10 @@ PHONE = {"width": 390, "height": 844}
 
 # Elements whose text a phone must show whole: clipped means the box hides part of its text.
 CLIPPED_LABELS = """() => {
-  const selector = ".topbar a, .topbar button, .topbar .who, .button, button, label, th, .badge, .bar-label";
+  const selector = [
+    ".topbar a", ".topbar button", ".topbar .who", ".button", "button", "label", "th", ".badge",
+    ".bar-label",
+  ].join(", ");
   return [...document.querySelectorAll(selector)]
     .filter((el) => el.offsetParent !== null)
     .filter((el) => {
