@@ -166,3 +166,32 @@ class ParkFilter(SearchMixin, django_filters.FilterSet):
         if value == "no":
             return queryset.filter(station_count=0)
         return queryset
+
+
+class ParkEnterpriseFilter(SearchMixin, django_filters.FilterSet):
+    """The enterprises of a park's page, with their pilot of the year (annotated)."""
+
+    search_fields = ("name", "credit_code")
+    q = django_filters.CharFilter(
+        label=_("Name or credit code"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    pilot_tier = django_filters.ChoiceFilter(
+        label=_("Pilot tier"),
+        choices=[*Pilot.Tier.choices, (NO_PILOT, _("not a pilot"))],
+        method="filter_tier",
+        empty_label=_("All"),
+    )
+    pilot_status = django_filters.ChoiceFilter(
+        label=_("Pilot status"), choices=Pilot.Status.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "pilot_tier", "pilot_status"]
+
+    def filter_tier(self, queryset, name, value):
+        if value == NO_PILOT:
+            return queryset.filter(pilot_tier="")
+        return queryset.filter(pilot_tier=value)

@@ -6,7 +6,18 @@ Every figure is an aggregate or subquery in the same query as its rows: the numb
 of a page does not grow with the data.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from clusters.models import Cluster, ClusterMembership, GuidanceStation
@@ -301,3 +312,53 @@ def station_pilot_counts(
     elif within is not None:
         stations = stations.filter(park__county__parent=within)
     return stations.order_by("park__county__code", "park__name", "name")
+
+
+# A park's own page ---------------------------------------------------------------------------
+
+
+def _park_enterprises(*, park: Park, scope: Scope) -> QuerySet[Enterprise]:
+    """The park's enterprises inside the scope. A park lies in one county-level unit, and only
+    that unit's enterprises count there (as on the county page)."""
+    queryset = Enterprise.objects.filter(park=park)
+    if park.county_id is not None:
+        queryset = queryset.filter(county_id=park.county_id)
+    return scope.filter(queryset, county="county", township="township")
+
+
+def park_enterprise_list(
+    *, park: Park, scope: Scope, plan_year: PlanYear | None
+) -> QuerySet[Enterprise]:
+    """The park's enterprises in scope, each with its pilot (tier, status, id) of the year;
+    pilots first (city, county, township tier), then the others, each by name."""
+    tiers = Pilot.Tier.values
+    tier_order = Case(
+        *(When(pilot_tier=tier, then=Value(index)) for index, tier in enumerate(tiers)),
+        default=Value(len(tiers)),
+        output_field=IntegerField(),
+    )
+    return (
+        _park_enterprises(park=park, scope=scope)
+        .select_related("county", "township", "industry")
+        .annotate(
+            pilot_tier=Coalesce(_pilot_of_year(plan_year, "tier", "pk"), Value("")),
+            pilot_status=Coalesce(_pilot_of_year(plan_year, "status", "pk"), Value("")),
+            pilot_id=_pilot_of_year(plan_year, "pk", "pk"),
+        )
+        .order_by(tier_order, "name")
+    )
+
+
+def park_figures(*, park: Park, scope: Scope, plan_year: PlanYear | None) -> dict:
+    """The park page's figures over the same enterprises as its table (1 query): enterprises,
+    counted pilots of the year (and of them county tier), proposed and withdrawn ones."""
+    in_year = Q(pilots__plan_year=plan_year)
+    return _park_enterprises(park=park, scope=scope).aggregate(
+        enterprises=Count("pk", distinct=True),
+        counted=Count("pilots", filter=in_year & counted_q("pilots__")),
+        county_tier=Count(
+            "pilots", filter=in_year & counted_q("pilots__") & Q(pilots__tier=Pilot.Tier.COUNTY)
+        ),
+        proposed=Count("pilots", filter=in_year & pipeline_q("pilots__")),
+        withdrawn=Count("pilots", filter=in_year & Q(pilots__status=Pilot.Status.WITHDRAWN)),
+    )

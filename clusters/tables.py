@@ -10,13 +10,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, ClusterMembership, GuidanceStation
-from pilots.models import Pilot
+from pilots.models import Enterprise, Pilot
 from reform.models import Park
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 FLAG = {"th": {"class": "flag"}, "td": {"class": "flag"}}
 WRAP = {"th": {"class": "wrap"}, "td": {"class": "wrap"}}
 DASH = "—"
+# Names may wrap on a phone (site.css); the other columns keep to one line.
+NAME = {"td": {"class": "name"}}
 
 
 def _yes(value: bool) -> str:
@@ -24,7 +26,7 @@ def _yes(value: bool) -> str:
 
 
 class ClusterTable(tables.Table):
-    name = tables.Column(verbose_name=_("Cluster"), linkify=True)
+    name = tables.Column(verbose_name=_("Cluster"), linkify=True, attrs=NAME)
     county = tables.Column(verbose_name=_("County-level unit"), order_by="county__code")
     industry = tables.Column(verbose_name=_("Theme industry"), order_by="industry__order")
     member_count = tables.Column(verbose_name=_("Members"), attrs=NUM)
@@ -64,7 +66,10 @@ class MemberTable(tables.Table):
         verbose_name="",
     )
     name = tables.Column(
-        verbose_name=_("Enterprise"), accessor="enterprise__name", order_by="enterprise__name"
+        verbose_name=_("Enterprise"),
+        accessor="enterprise__name",
+        order_by="enterprise__name",
+        attrs=NAME,
     )
     credit_code = tables.Column(
         verbose_name=_("Credit code"),
@@ -149,8 +154,16 @@ class MemberTable(tables.Table):
     def value_name(self, record):
         return record.enterprise.name
 
-    def render_pilot_tier(self, value):
-        return Pilot.Tier(value).label if value else DASH
+    def render_pilot_tier(self, record, value):
+        if not value:
+            return DASH
+        enterprise = record.enterprise
+        if record.pilot_id and self.scope.allows(
+            county_id=enterprise.county_id, township_id=enterprise.township_id
+        ):
+            url = reverse("pilots:pilot_detail", args=[record.pilot_id])
+            return format_html('<a href="{}">{}</a>', url, Pilot.Tier(value).label)
+        return Pilot.Tier(value).label
 
     def value_pilot_tier(self, value):
         return str(Pilot.Tier(value).label) if value else ""
@@ -181,7 +194,7 @@ class MemberTable(tables.Table):
 
 
 class StationTable(tables.Table):
-    name = tables.Column(verbose_name=_("Guidance station"), linkify=True)
+    name = tables.Column(verbose_name=_("Guidance station"), linkify=True, attrs=NAME)
     park = tables.Column(verbose_name=_("Park"), order_by="park__name")
     county = tables.Column(
         verbose_name=_("County-level unit"),
@@ -212,11 +225,17 @@ class StationTable(tables.Table):
         ]
         empty_text = _("No guidance stations in your area yet.")
 
+    def render_park(self, record):
+        # A station's park lies in the station's county: whoever sees the station sees the park.
+        return format_html('<a href="{}">{}</a>', record.park.get_absolute_url(), record.park.name)
+
+    def value_park(self, record):
+        return record.park.name
+
 
 class StationPilotTable(tables.Table):
     enterprise = tables.Column(
-        verbose_name=_("Enterprise"),
-        order_by="enterprise__name",
+        verbose_name=_("Enterprise"), order_by="enterprise__name", attrs=NAME
     )
     tier = tables.Column(verbose_name=_("Tier"))
     status = tables.Column(verbose_name=_("Status"))
@@ -334,7 +353,7 @@ def _plan_of(pilot):
 
 
 class ParkTable(tables.Table):
-    name = tables.Column(verbose_name=_("Park"))
+    name = tables.Column(verbose_name=_("Park"), attrs=NAME)
     county = tables.Column(
         verbose_name=_("County-level unit"), order_by="county__code", default=DASH
     )
@@ -370,13 +389,17 @@ class ParkTable(tables.Table):
             self.columns.hide("found")
 
     def render_name(self, record):
+        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.name)
         if record.is_demo:
             return format_html(
                 '{} <span class="badge" title="{}">{}</span>',
-                record.name,
+                link,
                 record._meta.get_field("is_demo").help_text,
                 _("demo"),
             )
+        return link
+
+    def value_name(self, record):
         return record.name
 
     def render_stations(self, record):
@@ -396,3 +419,41 @@ class ParkTable(tables.Table):
             return ""
         url = reverse("clusters:station_create") + f"?park={record.pk}"
         return format_html('<a class="button small" href="{}">{}</a>', url, _("Found a station"))
+
+
+class ParkEnterpriseTable(tables.Table):
+    """A park's enterprises in the user's scope (every name links) with their pilot of the year."""
+
+    name = tables.Column(verbose_name=_("Enterprise"), linkify=True, attrs=NAME)
+    pilot_tier = tables.Column(verbose_name=_("Pilot tier"), default=DASH)
+    pilot_status = tables.Column(verbose_name=_("Pilot status"), default=DASH)
+    township = tables.Column(
+        verbose_name=_("Township or street"), order_by="township__code", default=DASH, attrs=WRAP
+    )
+    industry = tables.Column(
+        verbose_name=_("Industry"), order_by="industry__order", attrs={"td": {"class": "industry"}}
+    )
+    employee_count = tables.Column(verbose_name=_("Employees"), attrs=NUM)
+
+    class Meta:
+        model = Enterprise
+        fields = []
+        sequence = ["name", "pilot_tier", "pilot_status", "township", "industry", "employee_count"]
+        empty_text = _("No enterprises of your area in this park.")
+        attrs = {"class": "table", "id": "park-enterprise-table"}
+
+    def render_pilot_tier(self, record, value):
+        if not value:
+            return DASH
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("pilots:pilot_detail", args=[record.pilot_id]),
+            Pilot.Tier(value).label,
+        )
+
+    def render_pilot_status(self, value):
+        if not value:
+            return DASH
+        return format_html(
+            '<span class="badge pilot-{}">{}</span>', value, Pilot.Status(value).label
+        )

@@ -17,4 +17,5 @@ urlpatterns = [
     path("stations/<int:pk>/pilots/", views.station_pilot_assign, name="station_pilot_assign"),
     path("stations/<int:pk>/pilots.xlsx", views.station_pilot_export, name="station_pilot_export"),
     path("parks/", views.park_list, name="park_list"),
+    path("parks/<int:pk>/", views.park_detail, name="park_detail"),
 ]

@@ -23,6 +23,7 @@ from clusters.exports import table_xlsx_response
 from clusters.filtersets import (
     ClusterFilter,
     MemberFilter,
+    ParkEnterpriseFilter,
     ParkFilter,
     StationFilter,
     StationPilotFilter,
@@ -32,6 +33,7 @@ from clusters.models import Cluster, GuidanceStation
 from clusters.tables import (
     ClusterTable,
     MemberTable,
+    ParkEnterpriseTable,
     ParkTable,
     StationPilotTable,
     StationTable,
@@ -444,3 +446,37 @@ class ParkListView(YearListView):
 
 
 park_list = ParkListView.as_view()
+
+
+@login_required
+@require_GET
+def park_detail(request, pk: int):
+    """A park: what it is, whether it counts as a development zone, its guidance stations, and
+    its enterprises and pilots of the plan year inside the user's scope."""
+    scope = scope_for(request.user)
+    park = get_county_record_in_scope(
+        Park.objects.select_related("county"), scope, county=selectors.PARK_COUNTY, pk=pk
+    )
+    context = _year_context(request)
+    plan_year = context["plan_year"]
+    filterset = ParkEnterpriseFilter(
+        request.GET,
+        queryset=selectors.park_enterprise_list(park=park, scope=scope, plan_year=plan_year),
+        request=request,
+    )
+    table = ParkEnterpriseTable(filterset.qs)
+    paginate_table(request, table, per_page=PER_PAGE)
+    stations = list(park.stations.order_by("name"))
+    context.update(
+        park=park,
+        filter=filterset,
+        table=table,
+        figures=selectors.park_figures(park=park, scope=scope, plan_year=plan_year),
+        stations=stations,
+        can_found=not stations
+        and park.county_id is not None
+        and scope.allows_county_write(county_id=park.county_id),
+        area=request.user.region if scope.township_id is not None else None,
+        demo_help=Park._meta.get_field("is_demo").help_text,
+    )
+    return render(request, "clusters/park_detail.html", context)

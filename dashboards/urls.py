@@ -1,9 +1,12 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import landing, views
 
 app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="home"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
 ]
+
+# Where signing in and the brand lead (dashboards/landing.py).
+urlpatterns.append(path("start/", landing.landing, name="landing"))

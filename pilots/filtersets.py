@@ -5,16 +5,17 @@ bookmarked and shared.
 """
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from pilots.models import Enterprise, Pilot
+from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import OwnershipGroup, group_q
+from pilots.selectors import search_q
 from reform.models import Industry, PlanYear, Region
 from reform.scopes import Scope
 from reform.selectors import plan_year_current
-from reform.text import normalise_text
 
 ANY = _("any")
 YES_NO = [("", ANY), ("true", _("yes")), ("false", _("no"))]
@@ -91,6 +92,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         coerce=lambda value: value == "true",
         method="filter_leading",
     )
+    # The records an import wrote (links from the import's page); hidden in the filter form.
+    batch = django_filters.NumberFilter(
+        label=_("import"), method="filter_batch", widget=forms.HiddenInput
+    )
 
     def __init__(self, data=None, *args, scope: Scope, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -113,13 +118,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         return queryset.filter(**{self._lookup(name): value}) if value else queryset
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        text = normalise_text(value)
-        if not text:
-            return queryset
-        return queryset.filter(
-            Q(**{self._lookup("name__icontains"): text})
-            | Q(**{self._lookup("credit_code__icontains"): text.upper()})
-        )
+        # The same search as the header's search box (pilots/search_views.py).
+        condition = search_q(value, prefix=self.prefix)
+        return queryset if condition is None else queryset.filter(condition)
 
     def filter_core(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value in ("", None):
@@ -147,6 +148,14 @@ class ScopedFilterSet(django_filters.FilterSet):
         if value in ("", None):
             return queryset
         return queryset.filter(**{self._lookup("is_leading"): value})
+
+    def filter_batch(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Records (enterprises or pilots, as listed) whose history carries the batch's reason."""
+        if value in ("", None):
+            return queryset
+        reason = ImportBatch(pk=int(value)).change_reason
+        written = queryset.model.history.filter(history_change_reason=reason).values("id")
+        return queryset.filter(pk__in=written)
 
 
 class EnterpriseFilterSet(ScopedFilterSet):

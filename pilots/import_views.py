@@ -5,13 +5,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilots import import_apply, importing
+from pilots import import_apply, importing, selectors
 from pilots.import_columns import COLUMN_EXTENSIONS
 from pilots.import_workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
@@ -19,7 +21,7 @@ from reform.paging import page_number, page_size, paginate
 from reform.scopes import get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
 
-BATCH_PLACE = {"county": "scope_county", "township": "scope_township"}
+BATCH_PLACE = selectors.BATCH_PLACE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGES_PER_PAGE = 100
 ERRORS_SHOWN = 500
@@ -45,10 +47,7 @@ class ImportUploadForm(forms.Form):
 
 
 def _batches(scope):
-    queryset = ImportBatch.objects.select_related(
-        "created_by", "scope_county", "scope_township", "plan_year"
-    )
-    return scope.filter(queryset, **BATCH_PLACE)
+    return selectors.import_batch_list(scope=scope)
 
 
 def _batch(request, pk: int):
@@ -100,15 +99,22 @@ def import_upload(request):
 @require_GET
 def import_detail(request, pk: int):
     scope, batch = _batch(request, pk)
-    context = {"batch": batch, "can_write": scope.can_write, "link_counts": _link_counts(batch)}
+    context = {
+        "batch": batch,
+        "can_write": scope.can_write,
+        "link_counts": _link_counts(batch),
+        "written": _written_links(batch),
+    }
     if batch.plan:
         size = page_size(request, CHANGES_PER_PAGE)
         page, summary = _plan_page(batch, page_number(request), size)
+        changes = [_describe(row) for row in page]
+        _link_records(changes, scope=scope, plan_year=batch.plan_year)
         context.update(
             errors=summary["errors"][:ERRORS_SHOWN],
             more_errors=max(len(summary["errors"]) - ERRORS_SHOWN, 0),
             page=page,
-            changes=[_describe(row) for row in page],
+            changes=changes,
             previous=ImportBatch.objects.filter(
                 sha256=batch.sha256, status=ImportBatch.Status.APPLIED, pk__lt=batch.pk
             )
@@ -171,6 +177,42 @@ def _describe(row: list) -> dict:
             if name in COLUMN_EXTENSIONS
         ],
     }
+
+
+def _written_links(batch: ImportBatch) -> dict | None:
+    """Where an applied import's records are: the lists narrowed to what it wrote, and the
+    dashboard it changed (the uploader's township or county, or the city overview)."""
+    if batch.status != ImportBatch.Status.APPLIED:
+        return None
+    year = batch.plan_year.year
+    area = batch.scope_township or batch.scope_county
+    dashboard = area.get_absolute_url() if area else reverse("dashboards:home")
+    return {
+        "enterprises": f"{reverse('pilots:enterprise_list')}?batch={batch.pk}",
+        "enterprise_count": batch.enterprises_created + batch.enterprises_updated,
+        "pilots": f"{reverse('pilots:pilot_list')}?batch={batch.pk}&plan_year={year}",
+        "pilot_count": batch.pilots_created + batch.pilots_updated,
+        "dashboard": f"{dashboard}?year={year}",
+        "area": area.name if area else "",
+    }
+
+
+def _link_records(changes: list[dict], *, scope, plan_year) -> None:
+    """Give each row of the page the address of its enterprise and pilot, where they exist and
+    the user may open them (2 queries for the page)."""
+    codes = [change["code"] for change in changes]
+    pilots = Pilot.objects.filter(plan_year=plan_year)
+    enterprises = {
+        enterprise.credit_code: enterprise
+        for enterprise in selectors.enterprise_list(scope=scope)
+        .filter(credit_code__in=codes)
+        .prefetch_related(Prefetch("pilots", queryset=pilots, to_attr="year_pilots"))
+    }
+    for change in changes:
+        enterprise = enterprises.get(change["code"])
+        change["url"] = enterprise.get_absolute_url() if enterprise else ""
+        year_pilots = enterprise.year_pilots if enterprise else []
+        change["pilot_url"] = year_pilots[0].get_absolute_url() if year_pilots else ""
 
 
 def _link_counts(batch: ImportBatch) -> list[tuple[str, int]]:

@@ -2,16 +2,18 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Case, IntegerField, Model, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext, pgettext
 
-from pilots.models import Enterprise, Pilot
+from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.models import Industry, Park, PlanYear, Region, User
 from reform.scopes import Scope
 from reform.text import name_key, normalise_text
 
 ENTERPRISE_PLACE = {"county": "county", "township": "township"}
 PILOT_PLACE = {"county": "enterprise__county", "township": "enterprise__township"}
+# An import is listed inside the scope of the one who uploaded it.
+BATCH_PLACE = {"county": "scope_county", "township": "scope_township"}
 
 # Shorter keys ("科技", "有限公司") are in too many names to say anything.
 SIMILAR_MIN_KEY = 4
@@ -34,6 +36,13 @@ def pilot_list(*, scope: Scope) -> QuerySet[Pilot]:
         "registered_by",
     )
     return scope.filter(queryset, **PILOT_PLACE)
+
+
+def import_batch_list(*, scope: Scope) -> QuerySet[ImportBatch]:
+    queryset = ImportBatch.objects.select_related(
+        "created_by", "scope_county", "scope_township", "plan_year"
+    )
+    return scope.filter(queryset, **BATCH_PLACE)
 
 
 def enterprise_by_credit_code(code: str, *, exclude_pk: int | None = None) -> Enterprise | None:
@@ -224,3 +233,48 @@ def pilot_names_in_region(*, plan_year, region) -> QuerySet[Pilot]:
         )
         .order_by("tier", "enterprise__name")
     )
+
+
+# The search of the header and of the lists ---------------------------------------------------
+
+SEARCH_LIMIT = 50
+
+
+def search_q(value: object, *, prefix: str = "") -> Q | None:
+    """Enterprises whose name contains the text or whose credit code contains it; None for no text.
+
+    The text is normalised as people paste it (full-width → half-width, invisible characters
+    and extra spaces gone); a credit code is compared without spaces and in upper case.
+    `prefix` leads from the row to the enterprise ("enterprise__" for pilots).
+    """
+    text = normalise_text(value)
+    if not text:
+        return None
+    code = text.replace(" ", "").upper()
+    return Q(**{f"{prefix}name__icontains": text}) | Q(**{f"{prefix}credit_code__icontains": code})
+
+
+def search_enterprises(
+    *, scope: Scope, query: str, plan_year: PlanYear | None, limit: int = SEARCH_LIMIT
+) -> tuple[list[Enterprise], int]:
+    """The enterprises in scope that match (at most `limit`, exact matches first) and how many
+    match in all. Each carries `year_pilots`: its pilot of the plan year, if any (3 queries).
+    """
+    condition = search_q(query)
+    if condition is None:
+        return [], 0
+    text = normalise_text(query)
+    matches = enterprise_list(scope=scope).filter(condition)
+    closeness = Case(
+        When(Q(name=text) | Q(credit_code=text.replace(" ", "").upper()), then=Value(0)),
+        When(name__istartswith=text, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    year_pilots = Pilot.objects.filter(plan_year=plan_year) if plan_year else Pilot.objects.none()
+    found = list(
+        matches.annotate(closeness=closeness)
+        .order_by("closeness", "name", "pk")
+        .prefetch_related(Prefetch("pilots", queryset=year_pilots, to_attr="year_pilots"))[:limit]
+    )
+    return found, matches.count()

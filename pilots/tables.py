@@ -9,7 +9,18 @@ from pilots.models import Enterprise, Pilot
 TEMPLATE = "partials/table.html"
 # Columns a phone leaves out (site.css); the detail page has them all.
 OPTIONAL = {"th": {"class": "col-optional"}, "td": {"class": "col-optional"}}
+# A park's name is long and mostly in Chinese: a narrow column would stack it one word a line.
+PARK = {"th": {"class": "col-optional"}, "td": {"class": "col-optional park"}}
 NOWRAP = {"td": {"class": "nowrap"}}
+
+
+def _park(enterprise: Enterprise):
+    """The park's name, linked to its page. Whoever sees the enterprise sees its park when the
+    park lies in the enterprise's county (as every write path keeps it); else plain text."""
+    park = enterprise.park
+    if park.county_id != enterprise.county_id:
+        return park.name
+    return format_html('<a href="{}">{}</a>', park.get_absolute_url(), park.name)
 
 
 def _contact(record: Enterprise) -> str:
@@ -25,7 +36,7 @@ class EnterpriseTable(tables.Table):
     credit_code = tables.Column(verbose_name=_("credit code"), attrs={"td": {"class": "code"}})
     county = tables.Column(order_by=("county__code",), attrs=NOWRAP)
     township = tables.Column(order_by=("township__code",), default="—")
-    park = tables.Column(default="—", attrs=OPTIONAL)
+    park = tables.Column(default="—", attrs=PARK)
     industry = tables.Column(order_by=("industry__order",), attrs=OPTIONAL)
     employee_count = tables.Column(attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     is_leading = tables.BooleanColumn(verbose_name=_("leading"), yesno="✔,")
@@ -50,6 +61,9 @@ class EnterpriseTable(tables.Table):
         empty_text = _("No enterprises match.")
         attrs = {"class": "table list-table"}
 
+    def render_park(self, record: Enterprise):
+        return _park(record)
+
     def render_contact(self, record: Enterprise):
         return _contact(record)
 
@@ -72,7 +86,7 @@ class PilotTable(tables.Table):
         default="—",
     )
     park = tables.Column(
-        verbose_name=_("park"), accessor="enterprise__park", default="—", attrs=OPTIONAL
+        verbose_name=_("park"), accessor="enterprise__park", default="—", attrs=PARK
     )
     industry = tables.Column(
         verbose_name=_("industry"),
@@ -117,6 +131,9 @@ class PilotTable(tables.Table):
         return format_html(
             '<span class="badge pilot-{}">{}</span>', record.status, record.get_status_display()
         )
+
+    def render_park(self, record: Pilot):
+        return _park(record.enterprise)
 
     def render_contact(self, record: Pilot):
         return _contact(record.enterprise)

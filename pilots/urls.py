@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilots import import_views, plan_views, views
+from pilots import import_views, plan_views, search_views, views
 
 app_name = "pilots"
 
@@ -37,3 +37,6 @@ urlpatterns += [
     path("imports/<int:pk>/original/", import_views.import_original, name="import_original"),
     path("imports/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
 ]
+
+# The search of the header (pilots/search_views.py).
+urlpatterns.append(path("search/", search_views.search, name="search"))

@@ -90,7 +90,18 @@ class ScopedListView(LoginRequiredMixin, BoundedTableMixin, SingleTableMixin, Fi
         context = super().get_context_data(**kwargs)
         context["querystring"] = self.request.GET.urlencode()
         context["can_write"] = scope_for(self.request.user).can_write
+        context.update(_filtered_batch(self.filterset, scope_for(self.request.user)))
         return context
+
+
+def _filtered_batch(filterset, scope: Scope) -> dict:
+    """The import a list is narrowed to (its `batch` filter): its number, and the batch itself
+    when the user may see it."""
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    if data.get("batch") is None:
+        return {}
+    pk = int(data["batch"])
+    return {"batch_pk": pk, "batch": selectors.import_batch_list(scope=scope).filter(pk=pk).first()}
 
 
 class EnterpriseListView(ScopedListView):

@@ -144,6 +144,9 @@ class Park(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:park_detail", args=[self.pk])
+
     def clean(self) -> None:
         if self.county_id and self.county.level != Region.Level.COUNTY:
             raise ValidationError({"county": _("Choose a county-level unit.")})

@@ -116,8 +116,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboards:home"
+LOGIN_REDIRECT_URL = "dashboards:landing"
 LOGOUT_REDIRECT_URL = "login"
+# A refused form (an expired page, a blocked cookie) gets a page of the site, not Django's.
+CSRF_FAILURE_VIEW = "reform.errors.csrf_failure"
 
 # Sign-in lockout (django-axes; reform/signin.py): failures of one user name on one address lock
 # that name there (nobody elsewhere can lock a user out); failures of one address under any names

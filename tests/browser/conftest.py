@@ -58,15 +58,16 @@ def page(browser):
 
 
 def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real sign-in page."""
+    """Sign in through the real sign-in page; the page ends on the user's landing page (their
+    own county or township, or the city overview)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def signed_in(page, live_server, username: str, password: str = PASSWORD):
-    """sign_in, returning the page on the home page (for chaining)."""
+    """sign_in, returning the page on the landing page (for chaining)."""
     sign_in(page, live_server, username, password)
     return page
