@@ -139,12 +139,15 @@ def timeline(record: Model, *, links: list[LinkHistory]) -> list[HistoryEntry]:
     return merged
 
 
-def names_by_id(model: type[Model], attname: str, label: Callable[[Model], str]):
-    """A LinkHistory `name`: looks the linked records up in one query."""
+def names_by_id(
+    model: type[Model], attname: str, label: Callable[[Model], str], *, related: tuple = ()
+):
+    """A LinkHistory `name`: looks the linked records (and `related` ones) up in one query."""
 
     def build(rows: list) -> Callable[[object], str]:
         ids = {getattr(row, attname) for row in rows}
-        found = {obj.pk: label(obj) for obj in model.objects.filter(pk__in=ids)}
+        linked = model.objects.filter(pk__in=ids).select_related(*related)
+        found = {obj.pk: label(obj) for obj in linked}
         return lambda row: found.get(getattr(row, attname), f"#{getattr(row, attname)}")
 
     return build

@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pilots.models import Pilot
@@ -358,10 +359,10 @@ class MediaReport(PlacedRecord):
         NEW_MEDIA = "new_media", _("new media")
 
     class Level(models.TextChoices):
-        NATIONAL = "national", _("national")
-        PROVINCIAL = "provincial", _("provincial")
-        CITY = "city", _("city")
-        COUNTY = "county", _("county")
+        NATIONAL = "national", pgettext_lazy("media level", "national")
+        PROVINCIAL = "provincial", pgettext_lazy("media level", "provincial")
+        CITY = "city", pgettext_lazy("media level", "city")
+        COUNTY = "county", pgettext_lazy("media level", "county")
 
     class Form(models.TextChoices):
         NEWS = "news", _("news")

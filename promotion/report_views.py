@@ -176,7 +176,9 @@ def report_history(request, pk: int):
             LinkHistory(
                 label=_("pilots covered"),
                 rows=ReportPilot.history.filter(report_id=report.pk),
-                name=names_by_id(Pilot, "pilot_id", lambda p: p.enterprise.name),
+                name=names_by_id(
+                    Pilot, "pilot_id", lambda p: p.enterprise.name, related=("enterprise",)
+                ),
             ),
             LinkHistory(
                 label=_("cases covered"),

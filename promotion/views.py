@@ -194,7 +194,9 @@ def case_history(request, pk: int):
             LinkHistory(
                 label=_("pilots"),
                 rows=CasePilot.history.filter(case_id=case.pk),
-                name=names_by_id(Pilot, "pilot_id", lambda p: p.enterprise.name),
+                name=names_by_id(
+                    Pilot, "pilot_id", lambda p: p.enterprise.name, related=("enterprise",)
+                ),
             ),
             LinkHistory(
                 label=_("dimensions"),
