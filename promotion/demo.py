@@ -213,10 +213,6 @@ def _case(rng: random.Random, pilot: Pilot, dimension: str, *, status: str, auth
     return case
 
 
-def own_township(accounts: dict[str, User]) -> int | None:
-    return accounts["niushan"].region_id if "niushan" in accounts else None
-
-
 def _writer(pilot: Pilot, accounts: dict[str, User], city: User) -> User:
     """The demo account of the pilot's township or county, else the city's."""
     enterprise = pilot.enterprise
@@ -238,18 +234,24 @@ def seed_promotion_demo(*, plan_year: PlanYear, seed: int = 2026) -> PromotionDe
     )
     pilots = list(counted.filter(plan_year=plan_year).order_by("pk"))
     covered = [p for p in pilots if p.enterprise.county.code not in UNCOVERED_COUNTIES]
-    # The demo's township and county accounts have drafts of their own to work on.
+    # The demo's township and county accounts have drafts of their own to work on (any pilot
+    # of theirs that is not withdrawn: a small demo may have no counted one there).
+    active = (
+        Pilot.objects.filter(plan_year=plan_year)
+        .exclude(status=Pilot.Status.WITHDRAWN)
+        .select_related("enterprise__county", "plan_year")
+        .order_by("pk")
+    )
     own = []
-    for username in ("niushan", "donghai"):
-        region_id = accounts[username].region_id if username in accounts else None
-        mine = [
-            p
-            for p in covered
-            if region_id in (p.enterprise.township_id, p.enterprise.county_id)
-            and p not in own
-            and (username != "donghai" or p.enterprise.township_id != own_township(accounts))
-        ]
-        own += mine[:1]
+    niushan_id = accounts["niushan"].region_id if "niushan" in accounts else None
+    if niushan_id:
+        own += list(active.filter(enterprise__township_id=niushan_id)[:1])
+    if "donghai" in accounts:
+        own += list(
+            active.filter(enterprise__county_id=accounts["donghai"].region_id).exclude(
+                enterprise__township_id=niushan_id
+            )[:1]
+        )
 
     S = Case.Status
     plan = [(S.DRAFT, 3), (S.SUBMITTED, 3), (S.SELECTED, 3), (S.PUBLISHED, 7)]
