@@ -198,6 +198,8 @@ def _case(rng: random.Random, pilot: Pilot, dimension: str, *, status: str, auth
     if status == Case.Status.PUBLISHED:
         case.published_at = moment + datetime.timedelta(days=20)
     _save(case, author)
+    # Written some days before it was submitted (created_at is set on insert).
+    Case.objects.filter(pk=case.pk).update(created_at=moment - datetime.timedelta(days=7))
     bulk_create_with_history([CasePilot(case=case, pilot=pilot)], CasePilot, default_user=author)
     extra = rng.choice([d for d in Dimension.values if d != dimension])
     links = [CaseDimension(case=case, dimension=dimension)]

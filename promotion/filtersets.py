@@ -7,6 +7,7 @@ page and its download.
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pilots.models import Pilot
 from promotion import selectors
@@ -67,7 +68,7 @@ class CaseFilter(CaseFilterBase):
     """The work list: cases of the user's area in every state."""
 
     status = django_filters.ChoiceFilter(
-        label=_("status"), choices=Case.Status.choices, empty_label=ANY
+        label=pgettext_lazy("case", "status"), choices=Case.Status.choices, empty_label=ANY
     )
 
     class Meta:

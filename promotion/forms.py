@@ -140,6 +140,7 @@ class ReportForm(forms.ModelForm):
         queryset=Case.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Cases of your area (hold Ctrl or ⌘ to choose several)."),
         error_messages={
             "invalid_choice": _(
                 "One of the chosen cases lies outside your area or no longer exists."

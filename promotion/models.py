@@ -83,7 +83,11 @@ class Case(PlacedRecord):
     summary = models.TextField(_("summary"), max_length=600)
     text = models.TextField(_("text"), max_length=30000)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        pgettext_lazy("case", "status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
     )
     pilots = models.ManyToManyField(
         Pilot, verbose_name=_("pilots"), through="CasePilot", related_name="cases"
@@ -166,6 +170,12 @@ class CaseTransition:
     target: str
     actor: str
     needs_comment: bool = False
+
+    @property
+    def is_forward(self) -> bool:
+        """Towards publication (shown as the main button), rather than back."""
+        order = Case.Status.values
+        return order.index(self.target) > order.index(self.source)
 
 
 S = Case.Status

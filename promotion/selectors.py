@@ -83,8 +83,12 @@ def case_library() -> QuerySet[Case]:
 
 def case_detail(*, scope: Scope) -> QuerySet[Case]:
     """case_readable with what the case page shows, attachments and links included."""
-    return case_readable(scope=scope).select_related(
-        "plan_year", "author", "county", "township", "returned_by"
+    return (
+        case_readable(scope=scope)
+        .select_related("plan_year", "author", "county", "township", "returned_by")
+        .prefetch_related(
+            Prefetch("dimension_links", queryset=CaseDimension.objects.order_by("dimension"))
+        )
     )
 
 

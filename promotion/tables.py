@@ -42,7 +42,7 @@ class CaseTable(tables.Table):
         verbose_name=_("area"),
         empty_values=(),
         order_by=("county__code", "township__code"),
-        attrs=NOWRAP,
+        attrs={**NOWRAP, **OPTIONAL},
     )
     dimensions = tables.Column(
         verbose_name=_("dimensions"), empty_values=(), orderable=False, attrs=OPTIONAL
@@ -99,7 +99,9 @@ class ReportTable(tables.Table):
     programme = tables.Column(
         verbose_name=_("column or programme"), order_by=("programme__name",), attrs=OPTIONAL
     )
-    covers = tables.Column(verbose_name=_("covers"), empty_values=(), orderable=False)
+    covers = tables.Column(
+        verbose_name=_("covers"), empty_values=(), orderable=False, attrs=OPTIONAL
+    )
 
     class Meta:
         model = MediaReport
