@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, GuidanceStation
 from pilots.models import Enterprise, Pilot, PilotPlan
+from promotion.demo import seed_promotion_demo
 from reform.creditcode import ALPHABET, make_credit_code
 from reform.models import Industry, Park, PlanYear, Region, User
 from reform.reference import load_all_reference
@@ -406,6 +407,7 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
 
     seed_clusters_and_stations(rng, years[CURRENT_YEAR])
     seed_plans(rng, years[CURRENT_YEAR], registrar)
+    seed_promotion_demo(plan_year=years[CURRENT_YEAR], seed=seed)
     return DemoResult(enterprises=len(created), pilots=len(pilots), users=users)
 
 

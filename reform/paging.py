@@ -88,3 +88,21 @@ class BoundedTableMixin:
     def get_table(self, **kwargs):
         table = self.get_table_class()(data=self.get_table_data(), **kwargs)
         return paginate_table(self.request, table, per_page=self.per_page)
+
+
+class BoundedPageMixin:
+    """For list views without a table (cards): `per_page` objects a page, within bounds.
+
+    Django's own pagination of a ListView answers 404 to `?page=abc` and takes any
+    `?per_page=`; this one shows the first page, or the last one past the end.
+    """
+
+    per_page = 25
+
+    def get_paginate_by(self, queryset):
+        return page_size(self.request, self.per_page)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(page_number(self.request))
+        return paginator, page, page.object_list, page.has_other_pages()

@@ -3,6 +3,13 @@ import pytest
 from tests.builders import make_user
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Files the site stores (attachments, photos, import originals) go to a throw-away folder,
+    never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def reference(db):
     """The real reference data: regions of Lianyungang, parks, industries, clusters."""
