@@ -424,7 +424,16 @@ def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.APPLIED:
             raise CannotUndo(_("Only an applied import can be undone."))
-        undo = read_undo(batch)
+        try:
+            undo = read_undo(batch)
+        except FileNotFoundError:
+            raise CannotUndo(
+                _(
+                    "The record of what this import changed is no longer in the site's file "
+                    "store (it was removed outside the site), so it cannot be undone. Nothing "
+                    "was changed."
+                )
+            ) from None
         changed = batch_changed_since(batch, undo)
         if changed:
             raise CannotUndo(

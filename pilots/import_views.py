@@ -20,11 +20,17 @@ from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.paging import page_number, page_size, paginate
 from reform.scopes import get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
+from reform.storage import FileGone, open_stored
 
 BATCH_PLACE = selectors.BATCH_PLACE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGES_PER_PAGE = 100
 ERRORS_SHOWN = 500
+PLAN_GONE = gettext_lazy(
+    "The preview of this upload is no longer in the site's file store (it was removed outside "
+    "the site), so it cannot be saved. Nothing was changed. Upload the file again for a new "
+    "preview."
+)
 
 
 class ImportUploadForm(forms.Form):
@@ -107,7 +113,12 @@ def import_detail(request, pk: int):
     }
     if batch.plan:
         size = page_size(request, CHANGES_PER_PAGE)
-        page, summary = _plan_page(batch, page_number(request), size)
+        try:
+            page, summary = _plan_page(batch, page_number(request), size)
+        except FileNotFoundError:
+            # Removed from the storage behind the site's back: say so instead of a 500.
+            context["plan_gone"] = True
+            return render(request, "pilots/import_detail.html", context)
         changes = [_describe(row) for row in page]
         _link_records(changes, scope=scope, plan_year=batch.plan_year)
         context.update(
@@ -238,6 +249,9 @@ def import_confirm(request, pk: int):
     except import_apply.NotPreviewed:
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
+    except FileNotFoundError:
+        messages.error(request, PLAN_GONE)
+        return redirect(batch)
     except import_apply.StalePreview:
         messages.warning(
             request,
@@ -305,7 +319,10 @@ def import_template(request):
 @require_GET
 def import_original(request, pk: int):
     _scope, batch = _batch(request, pk)
-    return FileResponse(batch.original.open("rb"), as_attachment=True, filename=batch.original_name)
+    stored = open_stored(
+        batch.original, label=batch.original_name, back_url=batch.get_absolute_url()
+    )
+    return FileResponse(stored, as_attachment=True, filename=batch.original_name)
 
 
 @login_required
@@ -314,9 +331,15 @@ def import_errors(request, pk: int):
     _scope, batch = _batch(request, pk)
     if not batch.plan:
         raise Http404
-    response = HttpResponse(error_workbook(batch), content_type=XLSX)
     stem = batch.original_name.rsplit(".", 1)[0]
-    response["Content-Disposition"] = _attachment(f"{stem}-{_('errors')}.xlsx")
+    filename = f"{stem}-{_('errors')}.xlsx"
+    try:
+        content = error_workbook(batch)
+    except FileNotFoundError as exc:
+        # Built from the uploaded file and the preview: one of them left the storage.
+        raise FileGone(filename, stored_name=str(exc), back_url=batch.get_absolute_url()) from None
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = _attachment(filename)
     return response
 
 

@@ -6,6 +6,9 @@ class ReformConfig(AppConfig):
     name = "reform"
     verbose_name = _("Reform core")
 
+    def ready(self) -> None:
+        from reform import checks  # noqa: F401 - registers the deployment checks
+
     def load_reference(self) -> dict[str, int]:
         from reform.reference import load_core_reference
 

@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from reform.storage import open_stored
+
 
 class FileKind(models.TextChoices):
     PDF = "pdf", "PDF"
@@ -279,8 +281,10 @@ def attachment_response(attachment: AttachmentBase, *, inline: bool = False) -> 
     The caller has already checked that the attachment lies in the user's scope.
     """
     inline = inline and attachment.is_photo
+    # A file removed from the storage behind the site's back: FileGone, an explaining 404.
+    stored = open_stored(attachment.file, label=attachment.original_name)
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored,
         as_attachment=not inline,
         filename=attachment.original_name,
         content_type=attachment.content_type,

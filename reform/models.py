@@ -377,3 +377,38 @@ class Dimension(models.TextChoices):
     EMPOWERMENT = "empowerment", _("empowerment and growth")
     ACHIEVEMENT = "achievement", _("achievement")
     RIGHTS = "rights", _("rights and services")
+
+
+class StoredFile(models.Model):
+    """A file kept in the database (reform/storage.py: DatabaseStorage): its name and size.
+
+    The bytes are in StoredFileChunk rows, so that a 20 MB file is written and read a piece at
+    a time, and every app server reads the same files; one database backup holds them all.
+    """
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    size = models.BigIntegerField(_("size in bytes"), default=0)
+    created_at = models.DateTimeField(_("stored"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredFileChunk(models.Model):
+    """One piece of a stored file, from byte `offset` on (pieces are at most 512 KiB)."""
+
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="chunks")
+    offset = models.BigIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["file", "offset"], name="stored_chunk_unique_offset")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_id}@{self.offset}"

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A stored file that vanished behind the site's back: an explaining 404, not a 500.
+    "reform.storage.FileGoneMiddleware",
     # Last, as django-axes asks: it must see the outcome of the authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,8 +154,40 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+# Where uploads, import previews, undo logs and attached files are kept (reform/storage.py):
+# "database" (production default: every app server reads them, one backup holds them),
+# "s3" (S3-compatible object storage) or "local" (MEDIA_ROOT; the DEBUG default only).
+FILE_STORAGE = os.getenv("FILE_STORAGE", "local" if DEBUG else "database").strip().lower()
+FILE_STORAGES = {
+    "database": {"BACKEND": "reform.storage.DatabaseStorage"},
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.getenv("S3_BUCKET", ""),
+            "endpoint_url": os.getenv("S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("S3_REGION") or None,
+            "access_key": os.getenv("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.getenv("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.getenv("S3_PREFIX", ""),
+            "addressing_style": os.getenv("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # Private objects under names that are never reused: files are served by views
+            # that check the scope, never by a bucket URL.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    },
+}
+if FILE_STORAGE not in FILE_STORAGES:
+    raise ImproperlyConfigured(
+        f"FILE_STORAGE={FILE_STORAGE!r}: use one of {', '.join(sorted(FILE_STORAGES))}."
+    )
+if FILE_STORAGE == "s3" and not os.getenv("S3_BUCKET"):
+    raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL).")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGES[FILE_STORAGE],
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -53,10 +53,14 @@ def grow(n: int, subject: dict, plan_year, users) -> None:
 
 
 def count_queries(client, url: str) -> int:
+    """The page's queries, leaving out reads of stored files' bytes: with the database storage
+    (FILE_STORAGE=database) a document that embeds N photos reads N files, as it must."""
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
     assert response.status_code == 200, url
-    return len(context.captured_queries)
+    return sum(1 for query in context.captured_queries if "reform_storedfile" not in query["sql"])
 
 
 PAGES = {
