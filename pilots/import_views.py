@@ -5,13 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilots import import_apply, importing
+from pilots import import_apply, importing, writers
 from pilots.import_columns import COLUMN_EXTENSIONS
 from pilots.import_workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
@@ -19,7 +19,6 @@ from reform.scopes import get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
 
 BATCH_PLACE = {"county": "scope_county", "township": "scope_township"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGES_PER_PAGE = 100
 ERRORS_SHOWN = 500
 
@@ -256,9 +255,11 @@ def import_undo(request, pk: int):
 def import_template(request):
     scope = scope_for(request.user)
     require_write(scope)
-    response = HttpResponse(template_workbook(scope), content_type=XLSX)
-    response["Content-Disposition"] = _attachment(_("pilot-enterprise-import-template") + ".xlsx")
-    return response
+    return writers.xlsx_response(
+        template_workbook(scope),
+        filename=_("pilot-enterprise-import-template") + ".xlsx",
+        fallback="pilot-enterprise-import-template.xlsx",
+    )
 
 
 @login_required
@@ -274,13 +275,9 @@ def import_errors(request, pk: int):
     _scope, batch = _batch(request, pk)
     if not batch.plan:
         raise Http404
-    response = HttpResponse(error_workbook(batch), content_type=XLSX)
     stem = batch.original_name.rsplit(".", 1)[0]
-    response["Content-Disposition"] = _attachment(f"{stem}-{_('errors')}.xlsx")
-    return response
-
-
-def _attachment(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
+    return writers.xlsx_response(
+        error_workbook(batch),
+        filename=f"{stem}-{_('errors')}.xlsx",
+        fallback=f"import-{batch.pk}-errors.xlsx",
+    )

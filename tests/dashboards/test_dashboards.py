@@ -1,6 +1,7 @@
 """The quota dashboards: figures against a hand-built data set, 404s, export, query counts."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 
 from clusters.models import Cluster, GuidanceStation
 from pilots.models import Enterprise
+from pilots.writers import text_width
 from pilots.quotas import pilot_makeup, quota_progress
 from reform.models import Industry, QuotaRule, Region, RegionQuota
 from reform.services import plan_year_create
@@ -144,7 +146,9 @@ def test_the_overview_shows_the_four_rules_and_the_county_table(client, users, w
     rows = {record["code"]: record for record in context["counties"]}
     donghai = rows[DONGHAI]
     assert (donghai["county_count"], donghai["dev_count"], donghai["dev_gap"]) == (15, 7, 1)
-    assert donghai["status"] == "close"
+    # Its own two rules: met and close; its townships (none of 18 meets its rule): far.
+    assert (donghai["county_status"], donghai["dev_status"]) == ("met", "close")
+    assert donghai["status"] == "far"
     assert (donghai["townships_met"], donghai["townships_total"]) == (
         0,
         DONGHAI_ADMINISTRATIVE_TOWNSHIPS - 1,
@@ -238,10 +242,79 @@ def test_it_exports_every_table_of_the_overview_in_one_workbook(client, users, w
     client.force_login(users["city"])
     response = client.get(reverse("dashboards:home"), {"export": "all"})
     workbook = load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 7
-    counties = workbook.worksheets[0]
+    # The headline figures, the county table, four make-up tables, clusters and stations.
+    assert len(workbook.sheetnames) == 8
+    assert workbook.sheetnames[:2] == ["主要指标", "各县区"]
+    counties = workbook.worksheets[1]
     donghai = next(row for row in counties.values if row[1] == DONGHAI)
     assert donghai[2:8] == (15, 15, 0, 7, 8, 1)
+    assert donghai[-1] == "差距较大"  # overall: its townships are behind
+
+
+def test_the_overview_export_starts_with_the_headline_figures(client, users, world):
+    client.force_login(users["city"])
+    response = client.get(reverse("dashboards:home"), {"export": "all"})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.values)
+    assert rows[1] == (
+        "指标",
+        "每个地区的指标",
+        "有指标的地区",
+        "达标的地区",
+        "计入指标的试点",
+        "还差（家）",
+        "拟推荐",
+        "状态",
+    )
+    by_rule = {row[0]: row[1:] for row in rows[2:]}
+    # City: 0 of 30 city-tier pilots. Counties: 东海县 meets 15, the six others lack 15 each.
+    assert by_rule["全市市级试点"] == (30, 1, 0, 0, 30, 0, "差距较大")
+    assert by_rule["各县区县级试点"] == (15, COUNTIES, 1, 15, 15 * 6, 0, "差距较大")
+    assert by_rule["其中开发区内"] == (8, COUNTIES, 0, 7, 1 + 8 * 6, 0, "差距较大")
+    # Townships: 石榴街道 exempt; 牛山街道 2 counted, 1 proposed; none meets its 3.
+    townships = ADMINISTRATIVE_TOWNSHIPS - 1
+    assert by_rule["各乡镇（街道）乡镇级试点"] == (
+        3,
+        townships,
+        0,
+        2,
+        3 * townships - 2,
+        1,
+        "差距较大",
+    )
+    assert by_rule["三项指标均达标的县区"][1:3] == (COUNTIES, 0)
+
+
+def test_the_county_export_starts_with_its_rules_and_overall_status(client, users, world):
+    client.force_login(users["leader"])
+    response = client.get(reverse("dashboards:region_detail", args=[DONGHAI]), {"export": "all"})
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert 'filename="320722-2026-pilot-progress.xlsx"' in disposition
+    assert "filename*=UTF-8''" + quote("东海县-2026-试点进度.xlsx") in disposition
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[:3] == ["主要指标", "数量指标", "乡镇（街道）"]
+    rows = {row[0]: row[1:] for row in list(workbook.worksheets[0].values)[2:]}
+    assert rows["县级试点"][:6] == (15, 1, 1, 15, 0, 0)
+    assert rows["其中开发区内"][:6] == (8, 1, 0, 7, 1, 0)
+    townships = DONGHAI_ADMINISTRATIVE_TOWNSHIPS - 1
+    assert rows["本县区各乡镇（街道）乡镇级试点"][:6] == (3, townships, 0, 2, 3 * townships - 2, 1)
+    assert rows["总体（取三项中最差的一项）"][-1] == "差距较大"
+
+
+def test_every_dashboard_sheet_has_a_bold_frozen_header_and_fitted_columns(client, users, world):
+    client.force_login(users["city"])
+    for path in ("/", f"/regions/{DONGHAI}/", f"/regions/{NIUSHAN}/"):
+        workbook = load_workbook(io.BytesIO(client.get(path, {"export": "all"}).content))
+        for sheet in workbook.worksheets:
+            header = list(sheet[2])
+            assert sheet.freeze_panes == "A3", sheet.title
+            assert all(cell.font.b for cell in header if cell.value), sheet.title
+            # A Chinese header counts double: "乡镇（街道）" is 12 Latin characters wide.
+            for cell in header:
+                if cell.value:
+                    width = sheet.column_dimensions[cell.column_letter].width
+                    assert width >= min(text_width(cell.value), 58), (sheet.title, cell.value)
 
 
 # Query counts: the same number of queries with ten times the data ---------------------------
