@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from clusters.models import Cluster, GuidanceStation
 from pilots.models import Enterprise
-from pilots.writers import text_width
 from pilots.quotas import pilot_makeup, quota_progress
+from pilots.writers import text_width
 from reform.models import Industry, QuotaRule, Region, RegionQuota
 from reform.services import plan_year_create
 from tests.builders import make_pilot, make_zone, region

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from reform.models import Park, QuotaRule
 from reform.services import plan_year_create
-from tests.builders import make_pilot, make_zone, region
+from tests.builders import make_pilot, make_zone
 
 Rule = QuotaRule.Rule
 DONGHAI, NIUSHAN, GUANNAN = "320722", "320722001", "320724"
@@ -59,7 +59,7 @@ def listed(client, url: str) -> int:
 
 
 def figures_of(client) -> list[tuple[str, int, str]]:
-    """(what, figure, link) for every linked figure of the overview, 东海县's and 牛山街道's page."""
+    """(what, figure, link) of every linked figure of the overview, 东海县's and 牛山街道's page."""
     found = []
     overview = client.get(reverse("dashboards:home")).context
     found.append(("city rule", overview["city_row"].count, overview["city_url"]))
@@ -168,7 +168,7 @@ def test_a_link_pointing_outside_the_scope_shows_nothing(client, users, world):
     assert b"".join(export).decode("utf-8-sig").count("\n") == 1  # the header only
 
 
-# The county page -----------------------------------------------------------------------------------
+# The county page ----------------------------------------------------------------------------------
 
 
 def test_the_county_page_lists_its_county_and_city_tier_pilots(client, users, world):
@@ -225,7 +225,7 @@ def test_an_empty_table_says_what_is_missing(client, users, world):
     assert "本年度暂无试点企业" in html.split('id="table-pilots"')[1].split("</section>")[0]
 
 
-# The legend and the overall status ---------------------------------------------------------------
+# The legend and the overall status ----------------------------------------------------------------
 
 
 def test_the_legend_says_how_a_status_is_read_with_this_years_numbers(client, users, world):

@@ -26,7 +26,7 @@ DONGHAI, NIUSHAN, SHILIU, GUANNAN = "320722", "320722001", "320722002", "320724"
 DONGHAI_ADMINISTRATIVE = 19
 
 
-# The amber margin: ⌈target ÷ 5⌉ ------------------------------------------------------------------
+# The amber margin: ⌈target ÷ 5⌉ -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_no_target_is_exempt_or_unset_when_the_year_has_no_such_rule():
     assert status_of(4, None, rule_set=False) == "unset"
 
 
-# Percentages: half up, never to the even number ----------------------------------------------------
+# Percentages: half up, never to the even number ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_a_make_up_share_rounds_half_up_too():
     assert Share(key="x", label="x", count=1, total=8).percent == 13
 
 
-# On counted data -----------------------------------------------------------------------------------
+# On counted data ----------------------------------------------------------------------------------
 
 
 def test_a_progress_bar_of_5_of_8_is_63_percent(reference, plan_year):
@@ -154,7 +154,7 @@ def test_an_own_minimum_of_zero_is_met_by_zero_and_shows_0_of_0(
 
 def test_a_county_whose_townships_are_behind_is_not_met(reference, plan_year):
     zone = make_zone(GUANNAN)
-    for index in range(15):
+    for _ in range(15):
         make_pilot(plan_year, tier="county", county=GUANNAN, township=None, park=zone)
     guannan = quota_progress(plan_year).county(region(GUANNAN))
     assert (guannan.main.count, guannan.main.status) == (15, "met")
