@@ -179,7 +179,7 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             regions_met=overall_met,
         ),
     ]
-    makeup = pilot_makeup(plan_year, within=city)
+    makeup = pilot_makeup(plan_year, within=city, county_ids=progress.county_ids)
     city_urls = records.rule_urls(city_row, plan_year, scope)
     return {
         **_common(progress),

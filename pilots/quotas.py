@@ -250,6 +250,11 @@ class Progress:
             rows = [row for row in summary.rows if _lies_in(row.region, within, self.regions)]
         return RuleSummary(rule=rule, minimum=summary.minimum, rows=rows)
 
+    @property
+    def county_ids(self) -> list[int]:
+        """The county-level units counted (for narrowing other reads the same way)."""
+        return [pk for pk, region in self.regions.items() if region.level == Region.Level.COUNTY]
+
     def county(self, county: Region | int) -> CountyProgress:
         """A county-level unit's three rules and its overall status."""
         county_id = county if isinstance(county, int) else county.pk
@@ -455,7 +460,9 @@ class Makeup:
 OTHER_INDUSTRY = "other"
 
 
-def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup:
+def pilot_makeup(
+    plan_year: PlanYear, *, within: Region | None = None, county_ids: list[int] | None = None
+) -> Makeup:
     """The plan year's pilots in a region by tier, core industry, sector, ownership, size,
     leading and industry-education (2 queries, whatever the size).
 
@@ -464,7 +471,7 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
     """
     flag = {"output_field": BooleanField()}
     groups = list(
-        pilots_within(plan_year, within)
+        pilots_within(plan_year, within, county_ids=county_ids)
         .values(
             "tier",
             industry_id=F("enterprise__industry_id"),
