@@ -13,6 +13,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,17 @@ class CountyTable(DashboardTable):
         """What the county still lacks, rule by rule: county-tier pilots, of them in zones,
         township-tier pilots in its townships behind; "—" when nothing is missing."""
         parts = [
-            (_("county tier"), record["county_gap"], record["county_status"]),
-            (_("in zones"), record["dev_gap"], record["dev_status"]),
-            (_("townships"), record["townships_gap"], record["township_status"]),
+            (
+                pgettext_lazy("still missing", "county"),
+                record["county_gap"],
+                record["county_status"],
+            ),
+            (pgettext_lazy("still missing", "zones"), record["dev_gap"], record["dev_status"]),
+            (
+                pgettext_lazy("still missing", "townships"),
+                record["townships_gap"],
+                record["township_status"],
+            ),
         ]
         shown = [
             format_html(

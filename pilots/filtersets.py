@@ -195,7 +195,7 @@ class PilotFilterSet(ScopedFilterSet):
         label=_("status"),
         choices=[
             *Pilot.Status.choices,
-            (STATUS_COUNTED, _("counted toward the quota (confirmed or demonstration)")),
+            (STATUS_COUNTED, _("confirmed or demonstration (counted)")),
         ],
         method=filter_status,
         empty_label=ANY,

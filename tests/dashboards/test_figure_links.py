@@ -179,9 +179,9 @@ def test_the_county_page_lists_its_county_and_city_tier_pilots(client, users, wo
     assert tiers.count("县级") == 12 and tiers.count("市级") == 3  # this year's, every status
     assert not any(row["url"] for row in rows)
     counts = [row["counts"] for row in rows]
-    assert counts.count("县级指标（含开发区）") == 5
-    assert counts.count("县级指标") == 4
-    assert counts.count("市级指标") == 2
+    assert counts.count("县级·开发区") == 5
+    assert counts.count("县级") == 4
+    assert counts.count("市级") == 2
     html = response.content.decode()
     table = html.split('id="table-pilots"')[1].split("</section>")[0]
     assert "/pilots/" not in table and "13800000000" not in table
