@@ -158,16 +158,23 @@ def counts_toward(pilot: Pilot) -> str:
     }[pilot.tier]
 
 
-def pilot_record(pilot: Pilot, scope: Scope) -> dict:
-    """A pilot for a dashboard: its name links to its page where the user may open it."""
+def pilot_records(pilots, scope: Scope) -> list[dict]:
+    """Pilots for a dashboard table: a name links to the pilot's page where the user may open
+    it. (Labels are looked up once, not per pilot: a county page lists a few hundred.)"""
+    tiers = {value: str(label) for value, label in Pilot.Tier.choices}
+    statuses = {value: str(label) for value, label in Pilot.Status.choices}
+    return [pilot_record(pilot, scope, tiers, statuses) for pilot in pilots]
+
+
+def pilot_record(pilot: Pilot, scope: Scope, tiers: dict, statuses: dict) -> dict:
     enterprise = pilot.enterprise
     may_open = scope.allows(county_id=enterprise.county_id, township_id=enterprise.township_id)
     return {
         "name": enterprise.name,
         "url": pilot.get_absolute_url() if may_open else "",
-        "tier": pilot.get_tier_display(),
+        "tier": tiers[pilot.tier],
         "tier_order": (TIER_ORDER[pilot.tier], enterprise.name),
-        "status": pilot.get_status_display(),
+        "status": statuses[pilot.status],
         "status_code": pilot.status,
         "township": enterprise.township.name if enterprise.township_id else "",
         "township_code": enterprise.township.code if enterprise.township_id else "",

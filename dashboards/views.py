@@ -6,6 +6,10 @@ data. Aggregates are visible to every signed-in user; no page here shows contact
 links to the pilots behind it where the user's lists hold them all (dashboards/records.py).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -86,11 +90,12 @@ def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is
         context.update(builder(region, plan_year, scope_for(request.user)))
         template = f"dashboards/{region.level}.html"
         year = plan_year.year
-        tables: dict[str, DashboardTable] = {}
+        tables: dict[str, DashboardTable | ExportOnly] = {}
         for table in context.pop("table_list"):
-            table.year = year
             table.export_url = f"?year={year}&export={table.export_key}"
-            RequestConfig(request, paginate=False).configure(table)
+            if isinstance(table, DashboardTable):
+                table.year = year
+                RequestConfig(request, paginate=False).configure(table)
             tables[table.export_key] = table
         context["tables"] = tables
         context["export_all_url"] = f"?year={year}&export=all"
@@ -100,6 +105,7 @@ def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is
             chosen = list(tables.values()) if export == "all" else [tables.get(export)]
             if None in chosen:
                 raise Http404
+            chosen = [table.build() if isinstance(table, ExportOnly) else table for table in chosen]
             heading = _("%(region)s · pilots against quotas") % {"region": region.name}
             what, key = (
                 (_("pilot progress"), "pilot-progress")
@@ -119,6 +125,16 @@ def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is
 # Building the figures of each page ---------------------------------------------------------------
 
 
+@dataclass
+class ExportOnly:
+    """A table only the download shows (the headline figures, the make-up, which the page draws
+    as cards and bars): built when a download asks for it, not on every page view."""
+
+    export_key: str
+    build: Callable[[], DashboardTable]
+    export_url: str = ""
+
+
 def _legend(progress: Progress) -> list[dict]:
     """The amber margin of each of this year's targets, for the legend: 30 → 6, 15 → 3 …"""
     return [{"target": target, "margin": margin} for target, margin in progress.close_margins()]
@@ -136,14 +152,22 @@ def _chart_max(counties: list[dict]) -> int:
     return max(values)
 
 
-def _makeup_tables(makeup) -> list[ShareTable]:
+def _makeup_tables(makeup) -> list[ExportOnly]:
     kinds = [*makeup.by_ownership, *makeup.by_size, makeup.leading, makeup.industry_education]
-    return [
-        ShareTable(makeup.by_tier, export_key="tiers", title=_("Pilots by tier")),
-        ShareTable(makeup.by_industry, export_key="industries", title=_("Pilots by core industry")),
-        ShareTable(makeup.by_sector, export_key="sectors", title=_("Pilots by sector")),
-        ShareTable(kinds, export_key="kinds", title=_("Pilots by kind of enterprise")),
+    parts = [
+        ("tiers", makeup.by_tier, _("Pilots by tier")),
+        ("industries", makeup.by_industry, _("Pilots by core industry")),
+        ("sectors", makeup.by_sector, _("Pilots by sector")),
+        ("kinds", kinds, _("Pilots by kind of enterprise")),
     ]
+    return [
+        ExportOnly(key, partial(ShareTable, shares, export_key=key, title=title))
+        for key, shares, title in parts
+    ]
+
+
+def _headlines(rows: list[dict]) -> ExportOnly:
+    return ExportOnly(HeadlineTable.export_key, partial(HeadlineTable, rows))
 
 
 def _cluster_tables(plan_year: PlanYear, region: Region) -> list[DashboardTable]:
@@ -194,7 +218,7 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
         "makeup": makeup,
         "industry_max": max([1] + [share.count for share in makeup.by_industry]),
         "table_list": [
-            HeadlineTable(headlines),
+            _headlines(headlines),
             CountyTable(counties, order_by="status_order"),
             *_makeup_tables(makeup),
             *_cluster_tables(plan_year, city),
@@ -227,7 +251,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
         "makeup": makeup,
         "industry_max": max([1] + [share.count for share in makeup.by_industry]),
         "table_list": [
-            HeadlineTable(headlines),
+            _headlines(headlines),
             RuleTable(
                 [
                     records.rule_record(county_progress.main, plan_year, scope),
@@ -238,7 +262,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
                 [records.rule_record(row, plan_year, scope) for row in townships],
                 order_by="status_order",
             ),
-            CountyPilotTable([records.pilot_record(pilot, scope) for pilot in pilots]),
+            CountyPilotTable(records.pilot_records(pilots, scope)),
             ParkTable(records.park_records(parks, plan_year, county, scope)),
             *_makeup_tables(makeup),
             *_cluster_tables(plan_year, county),
@@ -258,6 +282,6 @@ def _township_context(township: Region, plan_year: PlanYear, scope: Scope) -> di
         "row_pipeline_url": pipeline_url,
         "table_list": [
             RuleTable([records.rule_record(row, plan_year, scope)]),
-            PilotTable([records.pilot_record(pilot, scope) for pilot in pilots]),
+            PilotTable(records.pilot_records(pilots, scope)),
         ],
     }

@@ -137,8 +137,12 @@ def neutralise_workbook(workbook: Workbook) -> None:
     for sheet in workbook.worksheets:
         # The sheet's own cell store: iter_rows() would create every empty cell of the range.
         for cell in list(sheet._cells.values()):
-            if cell.data_type == "f" or isinstance(cell.value, str):
-                set_value(cell, cell.value)
+            value = cell.value
+            if cell.data_type == "f" or (
+                isinstance(value, str)
+                and (value.startswith(FORMULA_STARTS) or ILLEGAL_CHARACTERS_RE.search(value))
+            ):
+                set_value(cell, value)
 
 
 def xlsx_bytes(workbook: Workbook) -> bytes:
