@@ -68,10 +68,11 @@ def status_badge(status: str, label: str) -> str:
     return format_html('<span class="badge status-{}">{}</span>', status, label)
 
 
-def status_td(name: str) -> dict:
+def status_td(name: str, extra: str = "") -> dict:
+    """A figure's cell coloured by a status of the row (`extra`: a class naming the column)."""
     return {
-        "td": {"class": lambda record: f"num status-text-{record[name]}"},
-        "th": {"class": "num"},
+        "td": {"class": lambda record: f"num status-text-{record[name]} {extra}".strip()},
+        "th": {"class": f"num {extra}".strip()},
     }
 
 
@@ -170,7 +171,7 @@ class CountyTable(DashboardTable):
         attrs={"td": {"class": "num col-gap"}, "th": {"class": "num col-gap"}},
     )
     county_count = tables.Column(
-        verbose_name=_("County-tier pilots"), attrs=status_td("county_status")
+        verbose_name=_("County-tier pilots"), attrs=status_td("county_status", "col-county")
     )
     dev_count = tables.Column(verbose_name=_("In development zones"), attrs=status_td("dev_status"))
     townships_met = tables.Column(
