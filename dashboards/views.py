@@ -53,9 +53,8 @@ DASHBOARD_LEVELS = (Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHI
 @require_GET
 def home(request):
     """The city overview: the first city of the region tree (the project's own city)."""
-    plan_year = plan_year_from_param(request.GET.get("year"))
     city = Region.objects.filter(level=Region.Level.CITY).order_by("code").first()
-    return _dashboard(request, city, plan_year, is_home=True)
+    return _dashboard(request, city, is_home=True)
 
 
 @login_required
@@ -68,14 +67,16 @@ def region_detail(request, code: str):
     )
     if region is None:
         raise Http404
-    plan_year = plan_year_from_param(request.GET.get("year"))
-    return _dashboard(request, region, plan_year, is_home=False)
+    return _dashboard(request, region, is_home=False)
 
 
-def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is_home: bool):
+def _dashboard(request, region: Region | None, *, is_home: bool):
+    # The year selector lists every plan year; the one shown is picked from the same list.
+    plan_years = list(PlanYear.objects.order_by("-year"))
+    plan_year = plan_year_from_param(request.GET.get("year"), plan_years=plan_years)
     context = {
         "plan_year": plan_year,
-        "plan_years": list(PlanYear.objects.order_by("-year")),
+        "plan_years": plan_years,
         "region": region,
         "is_home": is_home,
         "tables": {},
