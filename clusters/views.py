@@ -160,7 +160,12 @@ def cluster_member_export(request, pk: int):
     _filterset, table, _can_edit = _member_table(request, cluster, scope, plan_year, paginate=False)
     year = f" {plan_year.year}" if plan_year else ""
     label = _("members")
-    return table_xlsx_response(table, title=_("Members"), filename=f"{cluster.name}{year} {label}")
+    return table_xlsx_response(
+        table,
+        title=_("Members"),
+        filename=f"{cluster.name}{year} {label}",
+        fallback=f"cluster-{cluster.pk}{year.replace(' ', '-')}-members",
+    )
 
 
 @login_required
@@ -319,7 +324,12 @@ def station_pilot_export(request, pk: int):
     )
     year = f" {plan_year.year}" if plan_year else ""
     label = _("pilots")
-    return table_xlsx_response(table, title=_("Pilots"), filename=f"{station.name}{year} {label}")
+    return table_xlsx_response(
+        table,
+        title=_("Pilots"),
+        filename=f"{station.name}{year} {label}",
+        fallback=f"station-{station.pk}{year.replace(' ', '-')}-pilots",
+    )
 
 
 def _writable_parks(scope: Scope):

@@ -1,21 +1,20 @@
-"""Dashboard tables as .xlsx: the same figures as the page, a title row, one sheet per table."""
+"""Dashboard tables as .xlsx: the same figures as the page, a title row, one sheet per table.
 
-import io
+The workbook is written by pilots/writers.py, the site's one set of safe writers: no name
+becomes a formula, the header row is bold and frozen, the columns fit their content.
+"""
+
 import re
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from dashboards.tables import DashboardTable
+from pilots import writers
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FILL = PatternFill("solid", fgColor="F2F4F7")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -45,37 +44,17 @@ def workbook_for(tables: list[DashboardTable], *, heading: str, year: int) -> Wo
     workbook.remove(workbook.active)
     used: set[str] = set()
     for table in tables:
-        sheet = workbook.create_sheet(sheet_title(str(table.title), used))
-        rows = table.export_rows()
-        width = max(len(rows[0]), 1)
-        sheet.append([title_line(heading=heading, year=year, table_title=str(table.title))])
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet["A1"].alignment = Alignment(vertical="center")
-        sheet.row_dimensions[1].height = 24
-        for row in rows:
-            sheet.append(row)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-        sheet.freeze_panes = "A3"
-        for index, header in enumerate(rows[0], start=1):
-            longest = max(
-                [len(str(header))] + [len(str(row[index - 1])) for row in rows[1:]],
-            )
-            # CJK characters are about twice as wide as Latin ones in Excel's default font.
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(longest * 2, 8), 50)
+        writers.add_table_sheet(
+            workbook,
+            title=sheet_title(str(table.title), used),
+            rows=table.export_rows(),
+            title_line=title_line(heading=heading, year=year, table_title=str(table.title)),
+        )
     return workbook
 
 
 def xlsx_response(
-    tables: list[DashboardTable], *, heading: str, year: int, filename: str
+    tables: list[DashboardTable], *, heading: str, year: int, filename: str, fallback: str
 ) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook_for(tables, heading=heading, year=year).save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    # RFC 5987 so that Chinese file names survive every browser.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"dashboard-{year}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    workbook = workbook_for(tables, heading=heading, year=year)
+    return writers.xlsx_response(workbook, filename=filename, fallback=fallback)

@@ -2,10 +2,13 @@
 
 Every figure comes from pilots/quotas.py (and the cluster counts from clusters/selectors.py), for
 one plan year, as database aggregates: the number of queries of a page does not grow with the
-data. Aggregates are visible to every signed-in user; no page here shows contact data.
+data. Aggregates are visible to every signed-in user; no page here shows contact data. A figure
+links to the pilots behind it where the user's lists hold them all (dashboards/records.py).
 """
 
-from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,11 +18,14 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from clusters.selectors import cluster_pilot_counts, station_pilot_counts
+from dashboards import records
 from dashboards.exports import xlsx_response
 from dashboards.tables import (
     ClusterTable,
+    CountyPilotTable,
     CountyTable,
     DashboardTable,
+    HeadlineTable,
     ParkTable,
     PilotTable,
     RuleTable,
@@ -29,18 +35,14 @@ from dashboards.tables import (
 )
 from pilots.models import Pilot
 from pilots.quotas import (
-    STATUS_LABELS,
-    STATUS_ORDER,
     Progress,
-    RuleProgress,
-    RuleSummary,
     park_pilot_counts,
     pilot_makeup,
     quota_progress,
-    worst_status,
 )
 from pilots.selectors import pilot_names_in_region
 from reform.models import PlanYear, QuotaRule, Region
+from reform.scopes import Scope, scope_for
 from reform.selectors import plan_year_from_param
 
 Rule = QuotaRule.Rule
@@ -51,9 +53,8 @@ DASHBOARD_LEVELS = (Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHI
 @require_GET
 def home(request):
     """The city overview: the first city of the region tree (the project's own city)."""
-    plan_year = plan_year_from_param(request.GET.get("year"))
     city = Region.objects.filter(level=Region.Level.CITY).order_by("code").first()
-    return _dashboard(request, city, plan_year, is_home=True)
+    return _dashboard(request, city, is_home=True)
 
 
 @login_required
@@ -66,14 +67,16 @@ def region_detail(request, code: str):
     )
     if region is None:
         raise Http404
-    plan_year = plan_year_from_param(request.GET.get("year"))
-    return _dashboard(request, region, plan_year, is_home=False)
+    return _dashboard(request, region, is_home=False)
 
 
-def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is_home: bool):
+def _dashboard(request, region: Region | None, *, is_home: bool):
+    # The year selector lists every plan year; the one shown is picked from the same list.
+    plan_years = list(PlanYear.objects.order_by("-year"))
+    plan_year = plan_year_from_param(request.GET.get("year"), plan_years=plan_years)
     context = {
         "plan_year": plan_year,
-        "plan_years": list(PlanYear.objects.order_by("-year")),
+        "plan_years": plan_years,
         "region": region,
         "is_home": is_home,
         "tables": {},
@@ -85,26 +88,37 @@ def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is
             Region.Level.COUNTY: _county_context,
             Region.Level.TOWNSHIP: _township_context,
         }[region.level]
-        context.update(builder(region, plan_year))
+        context.update(builder(region, plan_year, scope_for(request.user)))
         template = f"dashboards/{region.level}.html"
         year = plan_year.year
-        tables: dict[str, DashboardTable] = {}
+        tables: dict[str, DashboardTable | ExportOnly] = {}
         for table in context.pop("table_list"):
-            table.year = year
             table.export_url = f"?year={year}&export={table.export_key}"
-            RequestConfig(request, paginate=False).configure(table)
+            if isinstance(table, DashboardTable):
+                table.year = year
+                RequestConfig(request, paginate=False).configure(table)
             tables[table.export_key] = table
         context["tables"] = tables
         context["export_all_url"] = f"?year={year}&export=all"
         export = request.GET.get("export")
-        if export:
+        if export is not None:
+            # The headline figures first, then every table in the order of the page.
             chosen = list(tables.values()) if export == "all" else [tables.get(export)]
             if None in chosen:
                 raise Http404
+            chosen = [table.build() if isinstance(table, ExportOnly) else table for table in chosen]
             heading = _("%(region)s · pilots against quotas") % {"region": region.name}
-            what = _("quota progress") if export == "all" else str(chosen[0].title)
+            what, key = (
+                (_("pilot progress"), "pilot-progress")
+                if export == "all"
+                else (str(chosen[0].title), export)
+            )
             return xlsx_response(
-                chosen, heading=heading, year=year, filename=f"{region.name}-{year}-{what}.xlsx"
+                chosen,
+                heading=heading,
+                year=year,
+                filename=f"{region.name}-{year}-{what}.xlsx",
+                fallback=f"{region.code}-{year}-{key}.xlsx",
             )
     return render(request, template, context)
 
@@ -112,192 +126,163 @@ def _dashboard(request, region: Region | None, plan_year: PlanYear | None, *, is
 # Building the figures of each page ---------------------------------------------------------------
 
 
-def _rule_record(row: RuleProgress) -> dict:
-    return {
-        "name": row.region.name,
-        "code": row.region.code,
-        "label": row.label,
-        "count": row.count,
-        "target": row.target,
-        "gap": row.gap,
-        "pipeline": row.pipeline,
-        "status": row.status,
-        "status_label": row.status_label,
-        "status_order": (STATUS_ORDER[row.status], -row.gap, row.region.code),
-    }
+@dataclass
+class ExportOnly:
+    """A table only the download shows (the headline figures, the make-up, which the page draws
+    as cards and bars): built when a download asks for it, not on every page view."""
+
+    export_key: str
+    build: Callable[[], DashboardTable]
+    export_url: str = ""
 
 
-def _townships_by_county(progress: Progress) -> dict[int, list[RuleProgress]]:
-    by_county: dict[int, list[RuleProgress]] = defaultdict(list)
-    for row in progress.rules[Rule.TOWNSHIP].rows:
-        by_county[row.region.parent_id].append(row)
-    return by_county
+def _legend(progress: Progress) -> list[dict]:
+    """The amber margin of each of this year's targets, for the legend: 30 → 6, 15 → 3 …"""
+    return [{"target": target, "margin": margin} for target, margin in progress.close_margins()]
 
 
-def _county_record(progress: Progress, county: Region, townships: list[RuleProgress]) -> dict:
-    main = progress.get(county, Rule.COUNTY)
-    dev = progress.get(county, Rule.COUNTY_DEV_ZONE)
-    applicable = [row for row in townships if not row.exempt]
-    met = sum(1 for row in applicable if row.met)
-    minimum = progress.rules[Rule.TOWNSHIP].minimum
-    township_status = RuleSummary(rule=Rule.TOWNSHIP, minimum=minimum, rows=townships).status
-    status = worst_status(main, dev)
-    return {
-        "region": county,
-        "name": county.name,
-        "code": county.code,
-        "url": county.get_absolute_url(),
-        "county": main,
-        "dev": dev,
-        "county_count": main.count,
-        "county_target": main.target,
-        "county_gap": main.gap,
-        "county_status": main.status,
-        "dev_count": dev.count,
-        "dev_target": dev.target,
-        "dev_gap": dev.gap,
-        "dev_status": dev.status,
-        "townships_met": met,
-        "townships_total": len(applicable),
-        "township_status": township_status,
-        "pipeline": main.pipeline,
-        "status": status,
-        "status_label": str(STATUS_LABELS[status]),
-        # Sorting by status puts the furthest behind first.
-        "status_order": (STATUS_ORDER[status], -(main.gap + dev.gap), county.code),
-    }
+def _common(progress: Progress) -> dict:
+    return {"progress": progress, "legend": _legend(progress)}
 
 
-def _chart_max(records: list[dict]) -> int:
+def _chart_max(counties: list[dict]) -> int:
     values = [1]
-    for record in records:
+    for record in counties:
         for row in (record["county"], record["dev"]):
             values += [row.target or 0, row.count + row.pipeline]
     return max(values)
 
 
-def _makeup_tables(makeup) -> list[ShareTable]:
+def _makeup_tables(makeup) -> list[ExportOnly]:
     kinds = [*makeup.by_ownership, *makeup.by_size, makeup.leading, makeup.industry_education]
+    parts = [
+        ("tiers", makeup.by_tier, _("Pilots by tier")),
+        ("industries", makeup.by_industry, _("Pilots by core industry")),
+        ("sectors", makeup.by_sector, _("Pilots by sector")),
+        ("kinds", kinds, _("Pilots by kind of enterprise")),
+    ]
     return [
-        ShareTable(makeup.by_tier, export_key="tiers", title=_("Pilots by tier")),
-        ShareTable(makeup.by_industry, export_key="industries", title=_("Pilots by core industry")),
-        ShareTable(makeup.by_sector, export_key="sectors", title=_("Pilots by sector")),
-        ShareTable(kinds, export_key="kinds", title=_("Pilots by kind of enterprise")),
+        ExportOnly(key, partial(ShareTable, shares, export_key=key, title=title))
+        for key, shares, title in parts
     ]
 
 
-def _cluster_records(plan_year, region) -> tuple[list[dict], list[dict]]:
-    clusters = [
-        {
-            "name": cluster.name,
-            "url": cluster.get_absolute_url(),
-            "county": cluster.county.name,
-            "county_code": cluster.county.code,
-            "industry": cluster.industry.display_name,
-            "member_count": cluster.member_count,
-            "pilot_count": cluster.pilot_count,
-            "pipeline": cluster.pipeline,
-        }
-        for cluster in cluster_pilot_counts(plan_year, within=region)
-    ]
-    stations = [
-        {
-            "name": station.name,
-            "url": station.get_absolute_url(),
-            "park": station.park.name,
-            "county": station.park.county.name if station.park.county_id else "",
-            "county_code": station.park.county.code if station.park.county_id else "",
-            "pilot_count": station.pilot_count,
-            "pipeline": station.pipeline,
-        }
-        for station in station_pilot_counts(plan_year, within=region)
-    ]
-    return clusters, stations
+def _headlines(rows: list[dict]) -> ExportOnly:
+    return ExportOnly(HeadlineTable.export_key, partial(HeadlineTable, rows))
 
 
-def _city_context(city: Region, plan_year: PlanYear) -> dict:
+def _cluster_tables(plan_year: PlanYear, region: Region) -> list[DashboardTable]:
+    clusters = records.cluster_records(cluster_pilot_counts(plan_year, within=region))
+    stations = records.station_records(station_pilot_counts(plan_year, within=region))
+    return [ClusterTable(clusters), StationTable(stations)]
+
+
+def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
     progress = quota_progress(plan_year, within=city)
-    townships = _townships_by_county(progress)
+    city_row = progress.get(city, Rule.CITY)
     counties = [
-        _county_record(progress, row.region, townships[row.region.pk])
-        for row in progress.children(city, Rule.COUNTY)
+        records.county_record(county, plan_year, scope) for county in progress.counties(city)
     ]
-    makeup = pilot_makeup(plan_year, within=city)
-    clusters, stations = _cluster_records(plan_year, city)
+    summaries = {rule: progress.summary(rule) for rule in (Rule.COUNTY, Rule.COUNTY_DEV_ZONE)}
+    township_summary = progress.summary(Rule.TOWNSHIP)
+    overall_met = sum(1 for county in counties if county["status"] == "met")
+    headlines = [
+        records.headline_rule(_("City-tier pilots in the city"), city_row),
+        records.headline_summary(
+            _("County-tier pilots in each county-level unit"), summaries[Rule.COUNTY]
+        ),
+        records.headline_summary(
+            _("Of those, in development zones"), summaries[Rule.COUNTY_DEV_ZONE]
+        ),
+        records.headline_summary(
+            _("Township-tier pilots in each township and street"), township_summary
+        ),
+        records.headline_overall(
+            _("County-level units meeting all three rules"),
+            "",
+            regions=len(counties),
+            regions_met=overall_met,
+        ),
+    ]
+    makeup = pilot_makeup(plan_year, within=city, county_ids=progress.county_ids)
+    city_urls = records.rule_urls(city_row, plan_year, scope)
     return {
-        "progress": progress,
-        "city_row": progress.get(city, Rule.CITY),
-        "county_summary": progress.summary(Rule.COUNTY),
-        "dev_zone_summary": progress.summary(Rule.COUNTY_DEV_ZONE),
-        "township_summary": progress.summary(Rule.TOWNSHIP),
+        **_common(progress),
+        "city_row": city_row,
+        "city_url": city_urls[0],
+        "city_pipeline_url": city_urls[1],
+        "county_summary": summaries[Rule.COUNTY],
+        "dev_zone_summary": summaries[Rule.COUNTY_DEV_ZONE],
+        "township_summary": township_summary,
         "counties": counties,
         "chart_max": _chart_max(counties),
         "makeup": makeup,
         "industry_max": max([1] + [share.count for share in makeup.by_industry]),
         "table_list": [
+            _headlines(headlines),
             CountyTable(counties, order_by="status_order"),
             *_makeup_tables(makeup),
-            ClusterTable(clusters),
-            StationTable(stations),
+            *_cluster_tables(plan_year, city),
         ],
     }
 
 
-def _county_context(county: Region, plan_year: PlanYear) -> dict:
+def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
     progress = quota_progress(plan_year, within=county)
-    townships = progress.rules[Rule.TOWNSHIP].rows
-    record = _county_record(progress, county, townships)
+    county_progress = progress.county(county)
+    record = records.county_record(county_progress, plan_year, scope)
+    townships = progress.children(county, Rule.TOWNSHIP)
     makeup = pilot_makeup(plan_year, within=county)
-    clusters, stations = _cluster_records(plan_year, county)
-    parks = [
-        {
-            "name": park.name,
-            "kind": park.get_kind_display(),
-            "level": park.get_level_display(),
-            "is_zone": park.counts_as_development_zone,
-            "is_demo": park.is_demo,
-            "pilot_count": park.pilot_count,
-            "county_tier_count": park.county_tier_count,
-            "pipeline": park.pipeline,
-        }
-        for park in park_pilot_counts(plan_year, county=county)
+    parks = park_pilot_counts(plan_year, county=county)
+    pilots = pilot_names_in_region(
+        plan_year=plan_year, region=county, tiers=[Pilot.Tier.COUNTY, Pilot.Tier.CITY]
+    )
+    headlines = [
+        records.headline_rule(_("County-tier pilots"), county_progress.main),
+        records.headline_rule(_("Of them in development zones"), county_progress.dev),
+        records.headline_summary(
+            _("Township-tier pilots in its townships and streets"), county_progress.townships
+        ),
+        records.headline_overall(_("Overall (the worst of the three)"), record["status_label"]),
     ]
     return {
-        "progress": progress,
+        **_common(progress),
         "county": record,
-        "township_summary": progress.summary(Rule.TOWNSHIP),
+        "township_summary": county_progress.townships,
         "makeup": makeup,
         "industry_max": max([1] + [share.count for share in makeup.by_industry]),
         "table_list": [
-            RuleTable([_rule_record(record["county"]), _rule_record(record["dev"])]),
-            TownshipTable([_rule_record(row) for row in townships], order_by="status_order"),
-            ParkTable(parks),
+            _headlines(headlines),
+            RuleTable(
+                [
+                    records.rule_record(county_progress.main, plan_year, scope),
+                    records.rule_record(county_progress.dev, plan_year, scope),
+                ]
+            ),
+            TownshipTable(
+                [records.rule_record(row, plan_year, scope) for row in townships],
+                order_by="status_order",
+            ),
+            CountyPilotTable(records.pilot_records(pilots, scope)),
+            ParkTable(records.park_records(parks, plan_year, county, scope)),
             *_makeup_tables(makeup),
-            ClusterTable(clusters),
-            StationTable(stations),
+            *_cluster_tables(plan_year, county),
         ],
     }
 
 
-def _township_context(township: Region, plan_year: PlanYear) -> dict:
+def _township_context(township: Region, plan_year: PlanYear, scope: Scope) -> dict:
     progress = quota_progress(plan_year, within=township)
     row = progress.get(township, Rule.TOWNSHIP)
-    tier_order = {tier: index for index, tier in enumerate(Pilot.Tier.values)}
-    pilots = [
-        {
-            "name": pilot.enterprise.name,
-            "tier": pilot.get_tier_display(),
-            "tier_order": (tier_order[pilot.tier], pilot.enterprise.name),
-            "status": pilot.get_status_display(),
-            "status_code": pilot.status,
-            "industry": pilot.enterprise.industry.display_name,
-            "park": pilot.enterprise.park.name if pilot.enterprise.park_id else "",
-            "counts": pilot.tier == Pilot.Tier.TOWNSHIP and pilot.is_counted,
-        }
-        for pilot in pilot_names_in_region(plan_year=plan_year, region=township)
-    ]
+    pilots = pilot_names_in_region(plan_year=plan_year, region=township)
+    count_url, pipeline_url = records.rule_urls(row, plan_year, scope)
     return {
-        "progress": progress,
+        **_common(progress),
         "row": row,
-        "table_list": [RuleTable([_rule_record(row)]), PilotTable(pilots)],
+        "row_url": count_url,
+        "row_pipeline_url": pipeline_url,
+        "table_list": [
+            RuleTable([records.rule_record(row, plan_year, scope)]),
+            PilotTable(records.pilot_records(pilots, scope)),
+        ],
     }

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import OwnershipGroup, group_q
+from pilots.quotas import STATUS_COUNTED, counted_q
 from pilots.selectors import search_q
-from reform.models import Industry, PlanYear, Region
+from reform.models import Industry, PlanYear, Region, development_zone_q
 from reform.scopes import Scope
 from reform.selectors import plan_year_current
 
@@ -180,7 +181,25 @@ def has_plan_filter(**kwargs) -> django_filters.ChoiceFilter:
     )
 
 
+def filter_status(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    """One status, or "counted": confirmed and demonstration, what counts toward a quota."""
+    if value == STATUS_COUNTED:
+        return queryset.filter(counted_q())
+    return queryset.filter(status=value) if value else queryset
+
+
+def filter_dev_zone(queryset: QuerySet, name: str, value) -> QuerySet:
+    """Enterprises in (or not in) a national or provincial development or high-tech zone."""
+    if value in ("", None):
+        return queryset
+    in_zone = development_zone_q("enterprise__park__")
+    return queryset.filter(in_zone) if value else queryset.exclude(in_zone)
+
+
 class PilotFilterSet(ScopedFilterSet):
+    """The pilot list's filters. The dashboards link each figure to the filter that shows exactly
+    the pilots it counts (pilots/quotas.py: rule_list_params), so the list and the figure agree."""
+
     prefix = "enterprise__"
 
     plan_year = django_filters.ModelChoiceFilter(
@@ -191,7 +210,27 @@ class PilotFilterSet(ScopedFilterSet):
     )
     tier = django_filters.ChoiceFilter(label=_("tier"), choices=Pilot.Tier.choices, empty_label=ANY)
     status = django_filters.ChoiceFilter(
-        label=_("status"), choices=Pilot.Status.choices, empty_label=ANY
+        label=_("status"),
+        choices=[
+            *Pilot.Status.choices,
+            (STATUS_COUNTED, _("confirmed or demonstration (counted)")),
+        ],
+        method=filter_status,
+        empty_label=ANY,
+    )
+    dev_zone = django_filters.TypedChoiceFilter(
+        label=_("in a development zone"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        method=filter_dev_zone,
+    )
+    # The city rule's figure links here; with a single city it changes nothing, so it is not
+    # offered in the form (a hidden field keeps it in the URL).
+    city = django_filters.ModelChoiceFilter(
+        label=_("city"),
+        queryset=Region.objects.none(),
+        method="filter_city",
+        widget=forms.HiddenInput,
     )
     has_plan = has_plan_filter(empty_label=ANY)
 
@@ -207,9 +246,13 @@ class PilotFilterSet(ScopedFilterSet):
             if current is not None:
                 data["plan_year"] = str(current.year)
         super().__init__(data, *args, **kwargs)
+        self.filters["city"].queryset = self.scope.regions(Region.Level.CITY)
         # The pilot's own filters first, right after the search.
         first = ["q", "plan_year", "tier", "status"]
         self.filters = {
             name: self.filters[name]
             for name in first + [name for name in self.filters if name not in first]
         }
+
+    def filter_city(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(enterprise__county__parent=value) if value else queryset

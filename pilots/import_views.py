@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilots import import_apply, importing, selectors
+from pilots import import_apply, importing, selectors, writers
 from pilots.import_columns import COLUMN_EXTENSIONS
 from pilots.import_workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
@@ -23,7 +23,6 @@ from reform.selectors import plan_year_current
 from reform.storage import FileGone, open_stored
 
 BATCH_PLACE = selectors.BATCH_PLACE
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGES_PER_PAGE = 100
 ERRORS_SHOWN = 500
 PLAN_GONE = gettext_lazy(
@@ -310,9 +309,11 @@ def import_undo(request, pk: int):
 def import_template(request):
     scope = scope_for(request.user)
     require_write(scope)
-    response = HttpResponse(template_workbook(scope), content_type=XLSX)
-    response["Content-Disposition"] = _attachment(_("pilot-enterprise-import-template") + ".xlsx")
-    return response
+    return writers.xlsx_response(
+        template_workbook(scope),
+        filename=_("pilot-enterprise-import-template") + ".xlsx",
+        fallback="pilot-enterprise-import-template.xlsx",
+    )
 
 
 @login_required
@@ -338,12 +339,6 @@ def import_errors(request, pk: int):
     except FileNotFoundError as exc:
         # Built from the uploaded file and the preview: one of them left the storage.
         raise FileGone(filename, stored_name=str(exc), back_url=batch.get_absolute_url()) from None
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = _attachment(filename)
-    return response
-
-
-def _attachment(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
+    return writers.xlsx_response(
+        content, filename=filename, fallback=f"import-{batch.pk}-errors.xlsx"
+    )

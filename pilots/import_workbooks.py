@@ -1,4 +1,9 @@
-"""Workbooks the import writes: the blank template of a scope, and the upload marked with errors."""
+"""Workbooks the import writes: the blank template of a scope, and the upload marked with errors.
+
+Both leave through pilots/writers.py (`xlsx_bytes`), which makes every cell safe: a park or
+cluster name an official typed is written as text in the template's lists, and a formula in an
+uploaded workbook comes back as the value the import read, never as a live formula.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import column_index_from_string as index_of
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pilots import writers
 from pilots.import_checks import (
     CHAIN_WORDS,
     EXAMPLE_CREDIT_CODE,
@@ -151,7 +158,7 @@ def template_workbook(scope: Scope) -> bytes:
         cell.font = REQUIRED_FONT if required else Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[letter].width = WIDTHS.get(name, 14)
-        example_cell = sheet.cell(row=2, column=index, value=example[name] or None)
+        example_cell = writers.write_cell(sheet, row=2, column=index, value=example[name] or None)
         example_cell.font = EXAMPLE_FONT
         if name in TEXT_FIELDS:
             # Text format on the cells people will type into: no 1.23E+17, no lost zeros.
@@ -161,7 +168,7 @@ def template_workbook(scope: Scope) -> bytes:
         if values:
             list_column = get_column_letter(len([n for n in TEMPLATE_FIELDS[:index] if n in lists]))
             for row, value in enumerate(values, start=1):
-                hidden[f"{list_column}{row}"] = value
+                writers.write_cell(hidden, row=row, column=index_of(list_column), value=value)
             reference = f"{quote_sheetname('lists')}!${list_column}$1:${list_column}${len(values)}"
             validation = DataValidation(
                 type="list",
@@ -178,40 +185,40 @@ def template_workbook(scope: Scope) -> bytes:
     sheet["A2"].comment = Comment(_("An example row: replace it with your own or delete it."), "")
 
     help_sheet = workbook.create_sheet(_("How to fill in"))
-    help_sheet.append([_("Column"), _("Required"), _("What to write"), _("Allowed values")])
-    for cell in help_sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+    writers.append_row(
+        help_sheet, [_("Column"), _("Required"), _("What to write"), _("Allowed values")]
+    )
+    writers.style_header(help_sheet, 1)
     explanations = _explanations()
     for name in TEMPLATE_FIELDS:
         allowed = lists.get(name) or []
         shown = "、".join(allowed[:30]) + ("…" if len(allowed) > 30 else "")
-        help_sheet.append(
+        writers.append_row(
+            help_sheet,
             [
                 HEADERS[name],
                 _("yes") if name in REQUIRED_FIELDS else "",
                 explanations.get(name, ""),
                 shown,
-            ]
+            ],
         )
     help_sheet.append([])
-    help_sheet.append(
+    writers.append_row(
+        help_sheet,
         [
             _(
                 "Columns marked * are required. A title row above the header row is fine. "
                 "An empty cell keeps the enterprise's current value. Uploading the same file "
                 "twice changes nothing the second time."
             )
-        ]
+        ],
     )
     for letter, width in zip("ABCD", (18, 8, 60, 60), strict=True):
         help_sheet.column_dimensions[letter].width = width
     for row in help_sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return writers.xlsx_bytes(workbook)
 
 
 def errors_by_cell(plan: dict) -> dict[int, list[list]]:
@@ -234,7 +241,8 @@ def error_workbook(batch: ImportBatch) -> bytes:
     with batch.original.open("rb") as handle:
         data = handle.read()
     if plan["format"] == "xlsx" and batch.row_count <= KEEP_LAYOUT_MAX_ROWS:
-        workbook = load_workbook(io.BytesIO(data))
+        # The values the import read (calamine reads a formula's cached value), not formulas.
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
         sheet = _sheet_with_header(workbook, plan)
         header_row = plan["header_row"]
     else:
@@ -242,18 +250,25 @@ def error_workbook(batch: ImportBatch) -> bytes:
         sheet = workbook.active
         sheet.title = "企业名单"
         for index, header, _field in plan["columns"]:
-            sheet.cell(row=1, column=index + 1, value=header)
+            writers.write_cell(sheet, row=1, column=index + 1, value=header)
         table = read_table(data, max_rows=10**7, max_bytes=10**10)
         for output, row in enumerate(table.rows, start=2):
             for field, index in column_of.items():
-                cell = sheet.cell(row=output, column=index + 1, value=row.values[field].text)
+                cell = writers.write_cell(
+                    sheet, row=output, column=index + 1, value=row.values[field].text
+                )
                 cell.number_format = "@"
         header_row = 1
+        writers.fit_columns(
+            sheet, [[cell.value for cell in line] for line in sheet.iter_rows(max_row=200)]
+        )
         # The rebuilt sheet has no blank or title rows; map the file's row numbers onto it.
         positions = {row.number: output for output, row in enumerate(table.rows, start=2)}
         errors = {positions[number]: items for number, items in errors.items()}
     error_column = max(sheet.max_column, max(column_of.values(), default=0) + 1) + 1
-    title = sheet.cell(row=header_row, column=error_column, value=_("Errors"))
+    writers.write_cell(sheet, row=header_row, column=error_column, value=_("Errors"))
+    writers.style_header(sheet, header_row)
+    title = sheet.cell(row=header_row, column=error_column)
     title.font = Font(bold=True, color="9C0006")
     title.fill = ERROR_FILL
     sheet.column_dimensions[get_column_letter(error_column)].width = 60
@@ -265,12 +280,10 @@ def error_workbook(batch: ImportBatch) -> bytes:
                 cell = sheet.cell(row=row, column=column_of[field] + 1)
                 cell.fill = ERROR_FILL
                 cell.font = ERROR_FONT
-        note = sheet.cell(row=row, column=error_column, value="；".join(messages))
+        note = writers.write_cell(sheet, row=row, column=error_column, value="；".join(messages))
         note.font = ERROR_FONT
         note.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return writers.xlsx_bytes(workbook)
 
 
 def _sheet_with_header(workbook, plan: dict):

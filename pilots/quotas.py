@@ -4,16 +4,22 @@ All counting happens in the database: one grouped aggregate over the plan year's
 county-level unit and township) plus three small reads (rules, exceptions, regions). The number of
 queries does not depend on how many pilots or regions there are.
 
+How a figure is read (docs/architecture.md, "How a figure is read", says the same in words):
+`status_of` gives every status colour, `percent_of` every percentage, `CountyProgress` a county's
+overall status, and `rule_list_params` the pilot-list filter that shows exactly the pilots
+behind a figure.
+
 Besides the quota rules this module answers the other counting questions of the dashboards: the
 make-up of the pilots (core industry, sector, ownership, size, leading, industry-education),
 pilots per park, and the status filters (`counted_q`, `pipeline_q`) other apps count with.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pilots import ownership
@@ -32,6 +38,54 @@ from reform.models import (
 Rule = QuotaRule.Rule
 
 
+# Reading a figure -------------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "met": _("met"),
+    "close": _("close"),
+    "far": _("far behind"),
+    "exempt": _("exempt"),
+    "unset": _("no target set for this year"),
+}
+# Worst first: a county's overall status is the first of its rules' statuses in this order.
+STATUS_ORDER = {"far": 0, "close": 1, "met": 2, "exempt": 3, "unset": 4}
+
+
+def close_margin(target: int) -> int:
+    """How many pilots a region may lack and still be close (amber): ⌈target ÷ 5⌉."""
+    return -(-target // 5)
+
+
+def status_of(count: int, target: int | None, *, rule_set: bool = True) -> str:
+    """met when count ≥ target; close when the gap is at most ⌈target ÷ 5⌉; far otherwise.
+
+    No target: exempt, or unset when the plan year has no such rule at all. A target of 0 (an
+    administrator's own minimum) is met by 0.
+    """
+    if target is None:
+        return "exempt" if rule_set else "unset"
+    if count >= target:
+        return "met"
+    if target - count <= close_margin(target):
+        return "close"
+    return "far"
+
+
+def percent_of(part: int, whole: int) -> int:
+    """part ÷ whole in whole per cent, rounded half up (四舍五入: 62.5 → 63); 0 when whole is 0.
+
+    Integer arithmetic: Python's round() rounds halves to the even number (round(62.5) == 62).
+    """
+    if whole <= 0:
+        return 0
+    return (200 * part + whole) // (2 * whole)
+
+
+def worst_status(*statuses: str) -> str:
+    """The status furthest behind (far < close < met < exempt < unset)."""
+    return min(statuses, key=STATUS_ORDER.__getitem__) if statuses else "exempt"
+
+
 @dataclass
 class RuleProgress:
     """One region against one rule."""
@@ -41,13 +95,19 @@ class RuleProgress:
     target: int | None  # None: exempt, or no rule for this plan year
     count: int = 0  # confirmed and demonstration pilots
     pipeline: int = 0  # proposed pilots
+    rule_set: bool = True  # False: the plan year has no such rule (no QuotaRule row)
 
     @property
     def label(self) -> str:
         return str(Rule(self.rule).label)
 
     @property
+    def has_target(self) -> bool:
+        return self.target is not None
+
+    @property
     def exempt(self) -> bool:
+        """No target: the region is exempt (or the plan year has no such rule)."""
         return self.target is None
 
     @property
@@ -60,44 +120,28 @@ class RuleProgress:
 
     @property
     def status(self) -> str:
-        """met / close / far / exempt: close when the gap is at most a fifth (at least 1)."""
-        if self.target is None:
-            return "exempt"
-        if self.count >= self.target:
-            return "met"
-        if self.gap <= max(1, math.ceil(self.target * 0.2)):
-            return "close"
-        return "far"
+        return status_of(self.count, self.target, rule_set=self.rule_set)
 
     @property
     def percent(self) -> int:
+        """How far along, for a progress bar: 100 when met or without a target."""
         if not self.target:
             return 100
-        return min(100, round(100 * self.count / self.target))
+        return min(100, percent_of(self.count, self.target))
 
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
 
 
-STATUS_LABELS = {
-    "met": _("met"),
-    "close": _("close"),
-    "far": _("far behind"),
-    "exempt": _("exempt"),
-}
-STATUS_ORDER = {"far": 0, "close": 1, "met": 2, "exempt": 3}
-
-
-def worst_status(*rows: "RuleProgress | None") -> str:
-    """The status of the row furthest behind (far < close < met < exempt)."""
-    statuses = [row.status for row in rows if row is not None]
-    return min(statuses, key=STATUS_ORDER.__getitem__) if statuses else "exempt"
-
-
 @dataclass
 class RuleSummary:
-    """A rule over all the regions it applies to: k of n regions meet it."""
+    """A rule over all the regions it applies to: k of n regions meet it.
+
+    Only the regions with a target take part: the gap ("还差 N 家") adds their gaps, the count
+    and the pipeline their counted and proposed pilots. An exempt region's pilots are shown on
+    its own row, never in the summary.
+    """
 
     rule: str
     minimum: int | None
@@ -105,7 +149,7 @@ class RuleSummary:
 
     @property
     def applicable(self) -> list[RuleProgress]:
-        return [row for row in self.rows if not row.exempt]
+        return [row for row in self.rows if row.has_target]
 
     @property
     def met_count(self) -> int:
@@ -122,23 +166,45 @@ class RuleSummary:
 
     @property
     def count(self) -> int:
-        return sum(row.count for row in self.rows)
+        return sum(row.count for row in self.applicable)
 
     @property
     def pipeline(self) -> int:
-        return sum(row.pipeline for row in self.rows)
+        return sum(row.pipeline for row in self.applicable)
 
     @property
     def status(self) -> str:
-        """met when every region meets the rule, close when at most a fifth is behind, else far."""
-        if self.minimum is None or not self.applicable:
-            return "exempt"
-        behind = self.region_count - self.met_count
-        if behind == 0:
-            return "met"
-        if behind <= max(1, math.ceil(self.region_count * 0.2)):
-            return "close"
-        return "far"
+        """The same reading as a region's, of "k of n regions meet the rule": met when all do,
+        close when at most ⌈n ÷ 5⌉ are behind, far otherwise."""
+        if not self.applicable:
+            return "unset" if self.minimum is None else "exempt"
+        return status_of(self.met_count, self.region_count)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+@dataclass
+class CountyProgress:
+    """A county-level unit against its three rules: its own two and its townships' as a whole.
+
+    The overall status is the worst of the three, so a county whose townships are behind is not
+    green even when its own two rules are met.
+    """
+
+    county: Region
+    main: RuleProgress  # the county rule
+    dev: RuleProgress  # the development-zone rule
+    townships: RuleSummary  # the township rule over its townships
+
+    @property
+    def status(self) -> str:
+        return worst_status(self.main.status, self.dev.status, self.townships.status)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
 
 
 @dataclass
@@ -150,7 +216,13 @@ class Progress:
 
     @property
     def has_targets(self) -> bool:
+        """False for a plan year without quota rules: nothing is exempt, nothing is set yet."""
         return any(summary.minimum is not None for summary in self.rules.values())
+
+    def close_margins(self) -> list[tuple[int, int]]:
+        """Each of the year's default targets with its amber margin, largest first: (30, 6) …"""
+        minimums = {summary.minimum for summary in self.rules.values()} - {None, 0}
+        return [(target, close_margin(target)) for target in sorted(minimums, reverse=True)]
 
     def get(self, region: Region | int, rule: str) -> RuleProgress | None:
         region_id = region if isinstance(region, int) else region.pk
@@ -158,15 +230,53 @@ class Progress:
 
     def children(self, region: Region | int, rule: str) -> list[RuleProgress]:
         region_id = region if isinstance(region, int) else region.pk
-        return [row for row in self.rules[rule].rows if row.region.parent_id == region_id]
+        return self._by_parent(rule).get(region_id, [])
+
+    def _by_parent(self, rule: str) -> dict[int, list[RuleProgress]]:
+        cache = self.__dict__.setdefault("_children", {})
+        if rule not in cache:
+            by_parent: dict[int, list[RuleProgress]] = defaultdict(list)
+            for row in self.rules[rule].rows:
+                by_parent[row.region.parent_id].append(row)
+            cache[rule] = by_parent
+        return cache[rule]
 
     def summary(self, rule: str, within: Region | None = None) -> RuleSummary:
         """A rule over the regions inside `within` (a city or county), or over all of them."""
         summary = self.rules[rule]
         if within is None:
             return summary
-        rows = [row for row in summary.rows if _lies_in(row.region, within, self.regions)]
+        if within.level == Region.Level.COUNTY and rule == Rule.TOWNSHIP:
+            rows = self.children(within, rule)
+        else:
+            rows = [row for row in summary.rows if _lies_in(row.region, within, self.regions)]
         return RuleSummary(rule=rule, minimum=summary.minimum, rows=rows)
+
+    @property
+    def county_ids(self) -> list[int]:
+        """The county-level units counted (for narrowing other reads the same way)."""
+        return [pk for pk, region in self.regions.items() if region.level == Region.Level.COUNTY]
+
+    def county(self, county: Region | int) -> CountyProgress:
+        """A county-level unit's three rules and its overall status."""
+        county_id = county if isinstance(county, int) else county.pk
+        return CountyProgress(
+            county=self.regions[county_id],
+            main=self.by_region[(county_id, Rule.COUNTY)],
+            dev=self.by_region[(county_id, Rule.COUNTY_DEV_ZONE)],
+            townships=RuleSummary(
+                rule=Rule.TOWNSHIP,
+                minimum=self.rules[Rule.TOWNSHIP].minimum,
+                rows=self.children(county_id, Rule.TOWNSHIP),
+            ),
+        )
+
+    def counties(self, within: Region | None = None) -> list[CountyProgress]:
+        """Every county-level unit (inside `within`, a city) in the order of their codes."""
+        rows = self.rules[Rule.COUNTY].rows
+        if within is not None and within.level == Region.Level.CITY:
+            rows = self.children(within, Rule.COUNTY)
+        return [self.county(row.region.pk) for row in rows]
 
 
 def _lies_in(region: Region, ancestor: Region, regions: dict[int, Region]) -> bool:
@@ -307,6 +417,7 @@ def quota_progress(plan_year: PlanYear, *, within: Region | None = None) -> Prog
                 ),
                 count=count,
                 pipeline=pipeline,
+                rule_set=rule in minimums,
             )
             summaries[rule].rows.append(row)
             by_region[(region.pk, rule)] = row
@@ -328,7 +439,7 @@ class Share:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.count / self.total) if self.total else 0
+        return percent_of(self.count, self.total)
 
 
 @dataclass
@@ -351,7 +462,9 @@ class Makeup:
 OTHER_INDUSTRY = "other"
 
 
-def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup:
+def pilot_makeup(
+    plan_year: PlanYear, *, within: Region | None = None, county_ids: list[int] | None = None
+) -> Makeup:
     """The plan year's pilots in a region by tier, core industry, sector, ownership, size,
     leading and industry-education (2 queries, whatever the size).
 
@@ -360,7 +473,7 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
     """
     flag = {"output_field": BooleanField()}
     groups = list(
-        pilots_within(plan_year, within)
+        pilots_within(plan_year, within, county_ids=county_ids)
         .values(
             "tier",
             industry_id=F("enterprise__industry_id"),
@@ -429,22 +542,71 @@ def pilot_makeup(plan_year: PlanYear, *, within: Region | None = None) -> Makeup
 
 
 def park_pilot_counts(plan_year: PlanYear, *, county: Region) -> QuerySet[Park]:
-    """A county's parks, each with its counted and proposed pilots of the plan year (1 query)."""
-    in_year = Q(enterprises__pilots__plan_year=plan_year)
-    county_tier = Q(enterprises__pilots__tier=Pilot.Tier.COUNTY)
+    """A county's parks, each with the counted and proposed pilots of the plan year of that
+    county's enterprises in it (1 query). An enterprise of another county in the park (which a
+    correct record never has) is not counted here."""
+    pilots = "enterprises__pilots"
+    here = Q(enterprises__county=county) & Q(**{f"{pilots}__plan_year": plan_year})
+    county_tier = Q(**{f"{pilots}__tier": Pilot.Tier.COUNTY})
     return (
         Park.objects.filter(county=county)
         .annotate(
-            pilot_count=Count(
-                "enterprises__pilots", filter=in_year & counted_q("enterprises__pilots__")
-            ),
-            county_tier_count=Count(
-                "enterprises__pilots",
-                filter=in_year & county_tier & counted_q("enterprises__pilots__"),
-            ),
-            pipeline=Count(
-                "enterprises__pilots", filter=in_year & pipeline_q("enterprises__pilots__")
-            ),
+            pilot_count=Count(pilots, filter=here & counted_q(f"{pilots}__")),
+            county_tier_count=Count(pilots, filter=here & county_tier & counted_q(f"{pilots}__")),
+            pipeline=Count(pilots, filter=here & pipeline_q(f"{pilots}__")),
         )
         .order_by("name")
     )
+
+
+# From a figure to the pilots behind it ----------------------------------------------------------
+
+# The pilot list's status filter (pilots/filtersets.py) knows these two values besides the statuses.
+STATUS_COUNTED = "counted"  # confirmed or demonstration: what counts toward a quota
+RULE_TIER = {
+    Rule.CITY: Pilot.Tier.CITY,
+    Rule.COUNTY: Pilot.Tier.COUNTY,
+    Rule.COUNTY_DEV_ZONE: Pilot.Tier.COUNTY,
+    Rule.TOWNSHIP: Pilot.Tier.TOWNSHIP,
+}
+RULE_PLACE = {
+    Rule.CITY: "city",
+    Rule.COUNTY: "county",
+    Rule.COUNTY_DEV_ZONE: "county",
+    Rule.TOWNSHIP: "township",
+}
+
+
+def rule_list_params(
+    plan_year: PlanYear, region: Region, rule: str, *, proposed: bool = False
+) -> dict[str, str]:
+    """The pilot-list filter showing exactly the pilots a figure counts: the counted pilots of a
+    region under a rule, or (proposed=True) the proposed ones beside them."""
+    params = {
+        "plan_year": str(plan_year.year),
+        RULE_PLACE[rule]: str(region.pk),
+        "tier": RULE_TIER[rule],
+        "status": Pilot.Status.PROPOSED if proposed else STATUS_COUNTED,
+    }
+    if rule == Rule.COUNTY_DEV_ZONE:
+        params["dev_zone"] = "true"
+    return params
+
+
+def park_list_params(
+    plan_year: PlanYear, park: Park, county: Region, *, tier: str | None = None, proposed=False
+) -> dict[str, str]:
+    """The pilot-list filter behind a park's figures on a county page (see park_pilot_counts)."""
+    params = {
+        "plan_year": str(plan_year.year),
+        "county": str(county.pk),
+        "park": str(park.pk),
+        "status": Pilot.Status.PROPOSED if proposed else STATUS_COUNTED,
+    }
+    if tier:
+        params["tier"] = tier
+    return params
+
+
+def pilot_list_url(params: dict[str, str]) -> str:
+    return f"{reverse('pilots:pilot_list')}?{urlencode(params)}"

@@ -214,22 +214,32 @@ def record_history(record: Model, *, limit: int | None = None) -> list[HistoryEn
     return entries[:limit] if limit else entries
 
 
-def pilot_names_in_region(*, plan_year, region) -> QuerySet[Pilot]:
+def pilot_names_in_region(*, plan_year, region, tiers=None) -> QuerySet[Pilot]:
     """A township's (or county's) pilots of a plan year for the dashboards, which every signed-in
-    user may see: names, tier, status, industry and park only — no contact fields are loaded."""
+    user may see: names, tier, status, place, industry and park only — no contact fields are
+    loaded. `tiers` narrows to some tiers (a county page: its county- and city-tier pilots)."""
     lookup = "enterprise__township" if region.level == "township" else "enterprise__county"
+    pilots = Pilot.objects.filter(plan_year=plan_year, **{lookup: region})
+    if tiers is not None:
+        pilots = pilots.filter(tier__in=tiers)
     return (
-        Pilot.objects.filter(plan_year=plan_year, **{lookup: region})
-        .select_related("enterprise", "enterprise__industry", "enterprise__park")
+        pilots.select_related(
+            "enterprise", "enterprise__industry", "enterprise__park", "enterprise__township"
+        )
         .only(
             "tier",
             "status",
             "plan_year_id",
             "enterprise__name",
+            "enterprise__county_id",
+            "enterprise__township__name",
+            "enterprise__township__code",
             "enterprise__employee_count",
             "enterprise__industry__name",
             "enterprise__industry__name_en",
             "enterprise__park__name",
+            "enterprise__park__kind",
+            "enterprise__park__level",
         )
         .order_by("tier", "enterprise__name")
     )

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import python_calamine
 from django.utils.translation import gettext_lazy as _
 
+from pilots.writers import FORMULA_STARTS
 from reform.files import zip_sizes_are_sane
 
 # Field -> its headers: the template's own first, then other spellings seen in county lists.
@@ -238,9 +239,17 @@ def _number_text(value: float) -> str:
     return f"{value:.15g}"
 
 
+def unneutralise(text: str) -> str:
+    """A text as it was before pilots/writers.py put its apostrophe in front ('=…, '+86…), so a
+    list the site wrote, or its marked-up upload, reads back exactly when sent in again."""
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
 def make_cell(value: Any) -> Cell:
     if isinstance(value, str):
-        text = clean_text(value)
+        text = clean_text(unneutralise(value))
         return Cell(text, value, False) if text else EMPTY
     if value is None:
         return EMPTY

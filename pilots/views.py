@@ -140,7 +140,10 @@ def _export(request, *, kind: str, fmt: str):
         )
     # The same filters as the page, and the page's sort order, through the same classes.
     filterset = filterset_class(request.GET, queryset=queryset, scope=scope)
-    table = table_class(filterset.qs, order_by=request.GET.get("sort"))
+    # Like the page (FilterView's strict mode): a filter value outside the choices, such as
+    # another county's id, lists nothing rather than being ignored.
+    records = filterset.qs if filterset.is_valid() else queryset.none()
+    table = table_class(records, order_by=request.GET.get("sort"))
     return exports.export_response(table.data.data, kind=kind, fmt=fmt)
 
 

@@ -1,11 +1,13 @@
-"""The media report list as .xlsx, through the project's one safe writer (pilots.exports)."""
+"""The media report list as .xlsx, through the project's one safe writer (pilots.writers)."""
 
 from collections.abc import Iterable
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilots.exports import XLSX_TYPE, Column, filename, xlsx_bytes
+from pilots import writers
+from pilots.exports import Column, xlsx_bytes
 from promotion.models import MediaReport, case_may_read
 from reform.scopes import Scope
 
@@ -39,6 +41,6 @@ def report_columns(scope: Scope) -> list[Column]:
 def report_export_response(reports: Iterable[MediaReport], *, scope: Scope) -> HttpResponse:
     title = str(MediaReport._meta.verbose_name_plural)
     data = xlsx_bytes(reports, report_columns(scope), title=title)
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename("media-reports", "xlsx")}"'
-    return response
+    stem = f"{timezone.localdate():%Y%m%d}.xlsx"
+    # 宣传报道-20261129.xlsx in Chinese, media-reports-20261129.xlsx for old clients.
+    return writers.xlsx_response(data, filename=f"{title}-{stem}", fallback=f"media-reports-{stem}")

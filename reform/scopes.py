@@ -58,6 +58,20 @@ class Scope:
             return county_id == self.county_id
         return True
 
+    def covers(self, region: Region) -> bool:
+        """Whether a whole region (city, county-level unit or township) lies inside the scope.
+
+        Then every pilot placed in it is in the user's lists, so a figure about the region may
+        link to the list of its pilots and the list shows the same number.
+        """
+        if self.is_everywhere:
+            return True
+        if region.level == Region.Level.TOWNSHIP:
+            return self.allows(county_id=region.parent_id, township_id=region.pk)
+        if region.level == Region.Level.COUNTY:
+            return self.township_id is None and self.county_id == region.pk
+        return False
+
     def allows_write(self, *, county_id: int | None, township_id: int | None = None) -> bool:
         return self.can_write and self.allows(county_id=county_id, township_id=township_id)
 

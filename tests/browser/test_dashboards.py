@@ -1,5 +1,9 @@
 """The dashboards in a real browser: from the city overview down to a county's townships."""
 
+import re
+
+import pytest
+
 from reform.models import QuotaRule
 from tests.browser.conftest import sign_in
 from tests.builders import make_pilot
@@ -36,3 +40,37 @@ def test_the_year_selector_switches_the_plan_year(page, live_server, users, plan
     page.wait_for_url(f"{live_server.url}/?year=2025")
     assert page.locator("#kpi-city .count").inner_text() == "0"
     assert QuotaRule.objects.filter(plan_year__year=2025).count() == 4
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_a_phone_shows_each_countys_name_status_and_gap_without_scrolling_sideways(
+    browser, live_server, users, plan_year, language
+):
+    """390 px wide: the county table's first three columns lie inside the screen (the other
+    figures may scroll inside the table); the page itself does not scroll sideways."""
+    make_pilot(plan_year, tier="county", county="320703", township=None)
+    context = browser.new_context(
+        locale=language,
+        viewport={"width": 390, "height": 844},
+        extra_http_headers={"Accept-Language": language},
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "leader")
+        rows = page.locator("#county-table tbody tr")
+        assert rows.count() == 7
+        for index in range(rows.count()):
+            row = rows.nth(index)
+            for column in ("td:first-child", "td.col-status", "td.col-gap"):
+                box = row.locator(column).bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (
+                    language,
+                    index,
+                    column,
+                    box,
+                )
+        gap = rows.first.locator("td.col-gap").inner_text()
+        assert re.search(r"\d", gap)  # a county far behind shows what it lacks
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()

@@ -27,7 +27,7 @@ def _uploads(settings, tmp_path):
 
 def county_figure(page, base: str) -> str:
     page.goto(f"{base}/")
-    return page.locator("#county-table tr", has_text="东海县").locator("td.num").first.inner_text()
+    return page.locator("#county-table tr", has_text="东海县").locator("td.col-county").inner_text()
 
 
 def fill_template(path, tmp_path) -> str:

@@ -1,6 +1,7 @@
 """The quota dashboards: figures against a hand-built data set, 404s, export, query counts."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 from clusters.models import Cluster, GuidanceStation
 from pilots.models import Enterprise
 from pilots.quotas import pilot_makeup, quota_progress
+from pilots.writers import text_width
 from reform.models import Industry, QuotaRule, Region, RegionQuota
 from reform.services import plan_year_create
 from tests.builders import make_pilot, make_zone, region
@@ -144,7 +146,9 @@ def test_the_overview_shows_the_four_rules_and_the_county_table(client, users, w
     rows = {record["code"]: record for record in context["counties"]}
     donghai = rows[DONGHAI]
     assert (donghai["county_count"], donghai["dev_count"], donghai["dev_gap"]) == (15, 7, 1)
-    assert donghai["status"] == "close"
+    # Its own two rules: met and close; its townships (none of 18 meets its rule): far.
+    assert (donghai["county_status"], donghai["dev_status"]) == ("met", "close")
+    assert donghai["status"] == "far"
     assert (donghai["townships_met"], donghai["townships_total"]) == (
         0,
         DONGHAI_ADMINISTRATIVE_TOWNSHIPS - 1,
@@ -193,13 +197,54 @@ def test_the_sorted_township_table_sorts_by_count(client, users, world):
     ("path", "params"),
     [
         ("/regions/999999/", {}),
+        ("/regions/abc/", {}),
+        ("/regions/东海县/", {}),
+        ("/regions/" + "3" * 300 + "/", {}),
         ("/regions/320700/", {"year": "1999"}),
+        ("/", {"year": "1999"}),
+        ("/", {"export": "nonsense"}),
+        ("/", {"export": ""}),
         (f"/regions/{DONGHAI}/", {"export": "no-such-table"}),
+        (f"/regions/{NIUSHAN}/", {"export": "counties"}),  # a table of another page
     ],
 )
 def test_it_answers_404_for_an_unknown_year_region_or_table(client, users, world, path, params):
     client.force_login(users["city"])
     assert client.get(path, params).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "soon"},
+        {"year": "x"},
+        {"year": "-1"},
+        {"year": "2026.0"},
+        {"year": "99999999999999999999"},
+        {"year": "99999"},
+        {"year": "2026", "export": "parks", "x": "1"} | {"year": "y"},
+    ],
+)
+def test_a_year_that_is_no_year_is_a_bad_request(client, users, world, params):
+    client.force_login(users["city"])
+    for path in ("/", f"/regions/{DONGHAI}/"):
+        assert client.get(path, params).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"counties-sort": "nonsense"},
+        {"counties-sort": "-gap"},
+        {"townships-sort": "__class__"},
+        {"pilots-sort": "-tier"},
+        {"year": " 2026 "},
+    ],
+)
+def test_odd_sorting_and_spacing_in_the_url_still_show_the_page(client, users, world, params):
+    client.force_login(users["city"])
+    for path in ("/", f"/regions/{DONGHAI}/", f"/regions/{NIUSHAN}/"):
+        assert client.get(path, params).status_code == 200
 
 
 def test_it_says_so_when_a_plan_year_has_no_targets(client, users, world):
@@ -209,7 +254,14 @@ def test_it_says_so_when_a_plan_year_has_no_targets(client, users, world):
     for path in ("/", f"/regions/{DONGHAI}/", f"/regions/{NIUSHAN}/"):
         response = client.get(path, {"year": 2027})
         assert response.status_code == 200
-        assert 'id="no-targets"' in response.content.decode()
+        html = response.content.decode()
+        assert 'id="no-targets"' in html
+        assert "免于考核" not in html  # no region is called exempt
+    townships = client.get(f"/regions/{DONGHAI}/", {"year": 2027}).context["tables"]["townships"]
+    assert {row["status_label"] for row in townships.data} == {"本年度尚未设定指标"}
+    export = client.get(f"/regions/{DONGHAI}/", {"year": 2027, "export": "headlines"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.values)[2:]
+    assert {row[-1] for row in rows} == {"本年度尚未设定指标"}
 
 
 def test_the_dashboards_ask_for_a_sign_in(client, world):
@@ -237,10 +289,79 @@ def test_it_exports_every_table_of_the_overview_in_one_workbook(client, users, w
     client.force_login(users["city"])
     response = client.get(reverse("dashboards:home"), {"export": "all"})
     workbook = load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 7
-    counties = workbook.worksheets[0]
+    # The headline figures, the county table, four make-up tables, clusters and stations.
+    assert len(workbook.sheetnames) == 8
+    assert workbook.sheetnames[:2] == ["主要指标", "各县区"]
+    counties = workbook.worksheets[1]
     donghai = next(row for row in counties.values if row[1] == DONGHAI)
     assert donghai[2:8] == (15, 15, 0, 7, 8, 1)
+    assert donghai[-1] == "差距较大"  # overall: its townships are behind
+
+
+def test_the_overview_export_starts_with_the_headline_figures(client, users, world):
+    client.force_login(users["city"])
+    response = client.get(reverse("dashboards:home"), {"export": "all"})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.values)
+    assert rows[1] == (
+        "指标",
+        "每个地区的指标",
+        "有指标的地区",
+        "达标的地区",
+        "计入指标的试点",
+        "还差（家）",
+        "拟推荐",
+        "状态",
+    )
+    by_rule = {row[0]: row[1:] for row in rows[2:]}
+    # City: 0 of 30 city-tier pilots. Counties: 东海县 meets 15, the six others lack 15 each.
+    assert by_rule["全市市级试点"] == (30, 1, 0, 0, 30, 0, "差距较大")
+    assert by_rule["各县区县级试点"] == (15, COUNTIES, 1, 15, 15 * 6, 0, "差距较大")
+    assert by_rule["其中开发区内"] == (8, COUNTIES, 0, 7, 1 + 8 * 6, 0, "差距较大")
+    # Townships: 石榴街道 exempt; 牛山街道 2 counted, 1 proposed; none meets its 3.
+    townships = ADMINISTRATIVE_TOWNSHIPS - 1
+    assert by_rule["各乡镇（街道）乡镇级试点"] == (
+        3,
+        townships,
+        0,
+        2,
+        3 * townships - 2,
+        1,
+        "差距较大",
+    )
+    assert by_rule["三项指标均达标的县区"][1:3] == (COUNTIES, 0)
+
+
+def test_the_county_export_starts_with_its_rules_and_overall_status(client, users, world):
+    client.force_login(users["leader"])
+    response = client.get(reverse("dashboards:region_detail", args=[DONGHAI]), {"export": "all"})
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert 'filename="320722-2026-pilot-progress.xlsx"' in disposition
+    assert "filename*=UTF-8''" + quote("东海县-2026-试点进度.xlsx") in disposition
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[:3] == ["主要指标", "数量指标", "乡镇（街道）"]
+    rows = {row[0]: row[1:] for row in list(workbook.worksheets[0].values)[2:]}
+    assert rows["县级试点"][:6] == (15, 1, 1, 15, 0, 0)
+    assert rows["其中开发区内"][:6] == (8, 1, 0, 7, 1, 0)
+    townships = DONGHAI_ADMINISTRATIVE_TOWNSHIPS - 1
+    assert rows["本县区各乡镇（街道）乡镇级试点"][:6] == (3, townships, 0, 2, 3 * townships - 2, 1)
+    assert rows["总体（取三项中最差的一项）"][-1] == "差距较大"
+
+
+def test_every_dashboard_sheet_has_a_bold_frozen_header_and_fitted_columns(client, users, world):
+    client.force_login(users["city"])
+    for path in ("/", f"/regions/{DONGHAI}/", f"/regions/{NIUSHAN}/"):
+        workbook = load_workbook(io.BytesIO(client.get(path, {"export": "all"}).content))
+        for sheet in workbook.worksheets:
+            header = list(sheet[2])
+            assert sheet.freeze_panes == "A3", sheet.title
+            assert all(cell.font.b for cell in header if cell.value), sheet.title
+            # A Chinese header counts double: "乡镇（街道）" is 12 Latin characters wide.
+            for cell in header:
+                if cell.value:
+                    width = sheet.column_dimensions[cell.column_letter].width
+                    assert width >= min(text_width(cell.value), 58), (sheet.title, cell.value)
 
 
 # Query counts: the same number of queries with ten times the data ---------------------------
@@ -250,9 +371,15 @@ def grow(plan_year, factor: int) -> None:
     """Pilots in every tier across several counties and townships, clusters and stations."""
     townships = list(Region.objects.filter(level="township", parent__code__in=[DONGHAI, GUANNAN]))
     industry_codes = list(Industry.objects.values_list("code", flat=True))
+    # New parks in both counties each time: the county page's park table grows too.
+    parks = {
+        code: [make_zone(code), make_zone(code, kind="industrial_park")]
+        for code in (DONGHAI, GUANNAN)
+    }
     pilots = []
     for index in range(6 * factor):
         township = townships[index % len(townships)]
+        county_parks = parks[township.parent.code]
         pilots.append(
             make_pilot(
                 plan_year,
@@ -261,6 +388,7 @@ def grow(plan_year, factor: int) -> None:
                 county=township.parent.code,
                 township=township.code,
                 industry=industry_codes[index % len(industry_codes)],
+                park=county_parks[index % 2] if index % 5 else None,
             )
         )
     zone = make_zone(GUANNAN)
@@ -270,9 +398,22 @@ def grow(plan_year, factor: int) -> None:
     station.pilots.add(*pilots[::3])
 
 
-@pytest.mark.parametrize("path", ["/", f"/regions/{DONGHAI}/", f"/regions/{NIUSHAN}/"])
-def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_year, path):
-    client.force_login(users["county"])
+PAGES = [
+    "/",
+    f"/regions/{DONGHAI}/",
+    f"/regions/{NIUSHAN}/",
+    "/?export=all",
+    f"/regions/{DONGHAI}/?export=all",
+    f"/regions/{NIUSHAN}/?export=all",
+]
+
+
+@pytest.mark.parametrize("role", ["county", "township", "leader"])
+@pytest.mark.parametrize("path", PAGES)
+def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_year, path, role):
+    """Every table (counties, townships, the county's pilots and parks, clusters, stations)
+    grows tenfold; the queries stay the same, whoever looks (the links depend on the scope)."""
+    client.force_login(users[role])
     grow(plan_year, 1)
     client.get(path)  # warm caches (content types, sessions) outside the measurement
     with CaptureQueriesContext(connection) as small:
@@ -284,13 +425,26 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
 
 
-@pytest.mark.parametrize("path", ["/", f"/regions/{DONGHAI}/", f"/regions/{NIUSHAN}/"])
-def test_the_number_of_queries_is_pinned(client, users, world, path, django_assert_max_num_queries):
-    # session, user, plan year, plan years, region, 4 for the quota rules, 3 for the make-up,
-    # parks, clusters and stations: about fifteen whatever the size.
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        # session, user, city, plan years (the selector's list and the year shown), 4 for the
+        # quota rules (rules, exceptions, regions, pilots), 2 for the make-up (pilots,
+        # industries), clusters, stations, and the header's region of the signed-in official.
+        ("/", 13),
+        # session, user, region, plan years, 4 for the quota rules, 2 for the make-up, the
+        # county's pilots, its parks, clusters, stations, the header's region.
+        (f"/regions/{DONGHAI}/", 15),
+        # session, user, region, plan years, 4 for the quota rule, its pilots, the header's region.
+        (f"/regions/{NIUSHAN}/", 10),
+    ],
+)
+def test_the_number_of_queries_is_pinned(client, users, world, path, queries):
     client.force_login(users["county"])
-    with django_assert_max_num_queries(16):
-        client.get(path)
+    client.get(path)  # content types and the like, cached for the process
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    assert len(captured) == queries, [query["sql"][:120] for query in captured]
 
 
 # Clusters, stations and parks ---------------------------------------------------------------------
