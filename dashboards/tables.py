@@ -564,3 +564,13 @@ class CountyPilotTable(PilotTable):
         ExportColumn(_("Township or street"), key("township")),
         *PilotTable.export_columns[4:],
     ]
+
+
+@dataclass
+class ExportOnly:
+    """A table only the download shows (the headline figures, the make-up, which the page draws
+    as cards and bars): built when a download asks for it, not on every page view."""
+
+    export_key: str
+    build: Callable[[], DashboardTable]
+    export_url: str = ""

@@ -6,8 +6,6 @@ data. Aggregates are visible to every signed-in user; no page here shows contact
 links to the pilots behind it where the user's lists hold them all (dashboards/records.py).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
@@ -20,11 +18,13 @@ from django_tables2 import RequestConfig
 from clusters.selectors import cluster_pilot_counts, station_pilot_counts
 from dashboards import records
 from dashboards.exports import xlsx_response
+from dashboards.promotion import promotion_context
 from dashboards.tables import (
     ClusterTable,
     CountyPilotTable,
     CountyTable,
     DashboardTable,
+    ExportOnly,
     HeadlineTable,
     ParkTable,
     PilotTable,
@@ -126,16 +126,6 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
 # Building the figures of each page ---------------------------------------------------------------
 
 
-@dataclass
-class ExportOnly:
-    """A table only the download shows (the headline figures, the make-up, which the page draws
-    as cards and bars): built when a download asks for it, not on every page view."""
-
-    export_key: str
-    build: Callable[[], DashboardTable]
-    export_url: str = ""
-
-
 def _legend(progress: Progress) -> list[dict]:
     """The amber margin of each of this year's targets, for the legend: 30 → 6, 15 → 3 …"""
     return [{"target": target, "margin": margin} for target, margin in progress.close_margins()]
@@ -206,7 +196,9 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
     ]
     makeup = pilot_makeup(plan_year, within=city, county_ids=progress.county_ids)
     city_urls = records.rule_urls(city_row, plan_year, scope)
+    promotion, promotion_tables = promotion_context(plan_year, city)
     return {
+        **promotion,
         **_common(progress),
         "city_row": city_row,
         "city_url": city_urls[0],
@@ -223,6 +215,7 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             CountyTable(counties, order_by="status_order"),
             *_makeup_tables(makeup),
             *_cluster_tables(plan_year, city),
+            *promotion_tables,
         ],
     }
 
@@ -237,6 +230,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
     pilots = pilot_names_in_region(
         plan_year=plan_year, region=county, tiers=[Pilot.Tier.COUNTY, Pilot.Tier.CITY]
     )
+    promotion, promotion_tables = promotion_context(plan_year, county)
     headlines = [
         records.headline_rule(_("County-tier pilots"), county_progress.main),
         records.headline_rule(_("Of them in development zones"), county_progress.dev),
@@ -247,6 +241,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
     ]
     return {
         **_common(progress),
+        **promotion,
         "county": record,
         "township_summary": county_progress.townships,
         "makeup": makeup,
@@ -267,6 +262,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
             ParkTable(records.park_records(parks, plan_year, county, scope)),
             *_makeup_tables(makeup),
             *_cluster_tables(plan_year, county),
+            *promotion_tables,
         ],
     }
 
