@@ -4,6 +4,10 @@ A scope is the part of the region tree a user works in. Querysets are narrowed b
 fields that place a record in a county-level unit and a township; views ask `can_write` and
 `allows` before they change anything. Anything outside a scope answers 404 (see
 `get_object_in_scope`), never someone else's data.
+
+Reviewers (评审专家) have no region scope at all: every list of records is empty for them and
+every record page answers 404; they see only what they were assigned to score
+(`filter_assigned`). The aggregated dashboards stay visible to them, as to every signed-in user.
 """
 
 from dataclasses import dataclass
@@ -14,6 +18,9 @@ from django.http import Http404
 
 from reform.models import Park, Region, User
 
+# A region id no record has: a scope placed here sees no records of any unit.
+NOWHERE = -1
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -22,6 +29,36 @@ class Scope:
     township_id: int | None = None  # None: every township of the county
     can_write: bool = False
     is_admin: bool = False
+    reviewer_id: int | None = None  # a reviewer's own user id: their assignments
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.reviewer_id is not None
+
+    @property
+    def sees_records(self) -> bool:
+        """False for reviewers and anonymous visitors: no records of any unit."""
+        return self.county_id != NOWHERE
+
+    @property
+    def runs_city_work(self) -> bool:
+        """City staff and administrators: they run what the city runs (selection rounds)."""
+        return self.can_write and self.is_everywhere
+
+    @property
+    def names_reviewers(self) -> bool:
+        """Who may see which reviewer gave which score: those who run the review.
+
+        Leaders read the scores too, with the reviewers shown as 专家1…N.
+        """
+        return self.runs_city_work
+
+    def filter_assigned(self, queryset: QuerySet, *, reviewer: str) -> QuerySet:
+        """The records this reviewer was assigned (`reviewer`: the lookup to the reviewer);
+        nothing for everyone else, who reach records through their region scope."""
+        if self.reviewer_id is None:
+            return queryset.none()
+        return queryset.filter(**{f"{reviewer}_id": self.reviewer_id})
 
     @property
     def is_everywhere(self) -> bool:
@@ -115,7 +152,7 @@ class Scope:
         return regions
 
 
-NO_SCOPE = Scope(role="anonymous", county_id=-1, township_id=-1)
+NO_SCOPE = Scope(role="anonymous", county_id=NOWHERE, township_id=NOWHERE)
 
 
 def scope_for(user) -> Scope:
@@ -128,6 +165,9 @@ def scope_for(user) -> Scope:
         return Scope(role=user.role, can_write=True)
     if user.role == User.Role.LEADER:
         return Scope(role=user.role, can_write=False)
+    if user.role == User.Role.REVIEWER:
+        # Their own county-level unit (user.region) only keeps them off its applications.
+        return Scope(role=user.role, county_id=NOWHERE, township_id=NOWHERE, reviewer_id=user.pk)
     if user.role == User.Role.COUNTY and user.region_id:
         return Scope(role=user.role, county_id=user.region_id, can_write=True)
     if user.role == User.Role.TOWNSHIP and user.region_id:

@@ -17,8 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.builders import make_enterprise, make_pilot, region
 
-ROLES = ["anonymous", "admin", "city", "county", "other_county", "township", "leader"]
+ROLES = ["anonymous", "admin", "city", "county", "other_county", "township", "leader", "reviewer"]
 # The most common row: every signed-in role reads the page, anonymous visitors go to sign in.
+# Reviewers too: the dashboards are for everyone, and lists of records are empty for them.
 SIGNED_IN_200 = {role: 200 for role in ROLES} | {"anonymous": 302}
 # URL names that need no case: Django's admin has its own permission checks, and the language
 # switch is open to everyone by design.

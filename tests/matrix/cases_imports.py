@@ -1,4 +1,8 @@
-"""Permission matrix rows for the Excel import (pilots/import_views.py)."""
+"""Permission matrix rows for the Excel import (pilots/import_views.py).
+
+Reviewers have no write right (403 on upload and template, like leaders) and see no batch
+(an empty list, 404 on each batch).
+"""
 
 import tempfile
 
@@ -13,7 +17,7 @@ from tests.pilots.import_files import row, xlsx
 
 READ = SIGNED_IN_200
 # Writing: leaders get 403 even where they may read.
-WRITE_FORM = READ | {"leader": 403}
+WRITE_FORM = READ | {"leader": 403, "reviewer": 403}
 UPLOADED = {
     "anonymous": 302,
     "admin": 302,
@@ -22,9 +26,10 @@ UPLOADED = {
     "other_county": 302,
     "township": 302,
     "leader": 403,
+    "reviewer": 403,
 }
 # A batch uploaded by the county official of 东海县: listed in that county's scope only.
-BATCH_READ = READ | {"other_county": 404, "township": 404}
+BATCH_READ = READ | {"other_county": 404, "township": 404, "reviewer": 404}
 BATCH_WRITE = {
     "anonymous": 302,
     "admin": 302,
@@ -33,6 +38,7 @@ BATCH_WRITE = {
     "other_county": 404,
     "township": 404,
     "leader": 403,
+    "reviewer": 404,
 }
 POST_ONLY = {role: 405 for role in READ} | {"anonymous": 302}
 
