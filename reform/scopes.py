@@ -116,6 +116,28 @@ class Scope:
     def allows_tier(self, tier: str) -> bool:
         return tier in self.registrable_tiers
 
+    def allows_pilot_write(self, *, county_id: int | None, township_id: int | None, tier: str):
+        """Whether a pilot (and what is entered for it, e.g. its application) may be changed:
+        its place inside the scope, and its tier one the scope registers."""
+        return self.allows_write(county_id=county_id, township_id=township_id) and (
+            self.allows_tier(tier)
+        )
+
+    def allows_recommending(self, *, county_id: int | None) -> bool:
+        """Who recommends a unit's applications in a demonstration selection round: a
+        county-level unit's officials (city staff too), and city staff for the city-tier
+        pilots (county_id None)."""
+        if county_id is None:
+            return self.runs_city_work
+        return self.allows_county_write(county_id=county_id)
+
+    def reads_unit(self, *, county_id: int | None) -> bool:
+        """Who reads a unit's recommendation list: the county's own officials (not township
+        officials: it lists other townships' pilots) and those who read everything."""
+        if self.is_everywhere:
+            return True
+        return county_id is not None and self.township_id is None and county_id == self.county_id
+
     def parks(self) -> QuerySet:
         """The parks a user may place an enterprise in: those of the counties in scope."""
         parks = Park.objects.select_related("county")

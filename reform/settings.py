@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "reform",
     "pilots",
     "clusters",
+    "demonstration",
     "dashboards",
 ]
 
