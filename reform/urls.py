@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("pilots/", include("pilots.urls")),
     path("clusters/", include("clusters.urls")),
+    path("demonstration/", include("demonstration.urls")),
     path("admin/", admin.site.urls),
 ]

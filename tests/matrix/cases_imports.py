@@ -4,15 +4,12 @@ Reviewers have no write right (403 on upload and template, like leaders) and see
 (an empty list, 404 on each batch).
 """
 
-import tempfile
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.utils import override_settings
 
 from pilots.importing import batch_create
 from reform.scopes import Scope
 from tests.builders import next_credit_code
-from tests.matrix import SIGNED_IN_200
+from tests.matrix import SIGNED_IN_200, temporary_media
 from tests.pilots.import_files import row, xlsx
 
 READ = SIGNED_IN_200
@@ -44,8 +41,7 @@ POST_ONLY = {role: 405 for role in READ} | {"anonymous": 302}
 
 
 def build(world: dict) -> None:
-    # Uploads go to a temporary folder, not the project's media folder.
-    override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="matrix-media-")).enable()
+    temporary_media()
     county_scope = Scope(role="county", county_id=world["county"].pk, can_write=True)
     rows = [
         row(name="矩阵导入企业有限公司", credit_code=next_credit_code()),
