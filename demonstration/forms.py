@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from demonstration.models import PHASES, Application, NoticeEntry, Objection, Phase, SelectionRound
 from demonstration.rubric import DimensionInput, IndicatorInput, parse_points, points_text
@@ -65,7 +65,7 @@ class RoundForm(forms.ModelForm):
 
 
 class PhaseExtendForm(forms.Form):
-    last_day = forms.DateField(label=_lazy("Open until (last day)"), widget=DATE)
+    last_day = forms.DateField(label=gettext_lazy("Open until (last day)"), widget=DATE)
 
 
 class QuotaForm(forms.Form):
@@ -228,14 +228,24 @@ class RubricEditor:
 
 
 class ApplicationOpenForm(forms.Form):
-    pilot = forms.ModelChoiceField(label=_lazy("Pilot"), queryset=None, empty_label=None)
+    """The pilot to apply for. The list offers the eligible ones; any pilot of the user's area
+    is accepted here, so that the service can say why one cannot apply (already applied, not
+    confirmed) instead of a bare "invalid choice"."""
 
-    def __init__(self, *args, pilots, **kwargs):
+    pilot = forms.ModelChoiceField(
+        label=gettext_lazy("Pilot"),
+        queryset=None,
+        error_messages={"invalid_choice": gettext_lazy("Choose a pilot of your area.")},
+    )
+
+    def __init__(self, *args, pilots, eligible, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pilot"].queryset = pilots
-        self.fields["pilot"].label_from_instance = lambda p: (
-            f"{p.enterprise.name}（{p.enterprise.county.name} · {p.get_tier_display()}）"
-        )
+        field = self.fields["pilot"]
+        field.queryset = pilots
+        field.widget.choices = [("", "---------")] + [
+            (p.pk, f"{p.enterprise.name}（{p.enterprise.county.name} · {p.get_tier_display()}）")
+            for p in eligible
+        ]
 
 
 class ApplicationForm(forms.Form):
@@ -344,7 +354,7 @@ class RecommendationForm(forms.Form):
 
 class ReviewersForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
-        label=_lazy("Reviewers"),
+        label=gettext_lazy("Reviewers"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -363,8 +373,8 @@ class ReviewersForm(forms.Form):
 
 
 class AssignmentAddForm(forms.Form):
-    application = forms.ModelChoiceField(label=_lazy("Application"), queryset=None)
-    reviewer = forms.ModelChoiceField(label=_lazy("Reviewer"), queryset=None)
+    application = forms.ModelChoiceField(label=gettext_lazy("Application"), queryset=None)
+    reviewer = forms.ModelChoiceField(label=gettext_lazy("Reviewer"), queryset=None)
 
     def __init__(self, *args, applications, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -384,7 +394,7 @@ class ScoreForm(forms.Form):
     """
 
     comment = forms.CharField(
-        label=_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args, indicators, scores: dict, disabled: bool = False, **kwargs):
@@ -437,14 +447,14 @@ class ScoreForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
 class NoticeAddForm(forms.Form):
-    application = forms.ModelChoiceField(label=_lazy("Unit"), queryset=None)
+    application = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=None)
     reason = forms.CharField(
-        label=_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
     def __init__(self, *args, applications, **kwargs):
@@ -457,7 +467,7 @@ class NoticeAddForm(forms.Form):
 
 class ObjectionForm(forms.ModelForm):
     received_at = forms.DateTimeField(
-        label=_lazy("Received"),
+        label=gettext_lazy("Received"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )

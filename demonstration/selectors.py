@@ -261,6 +261,13 @@ def application_sections(application: Application) -> list[SectionView]:
     return views
 
 
+def area_pilots(*, scope: Scope, round: SelectionRound) -> QuerySet[Pilot]:
+    """Every pilot of the round's plan year inside the scope (what an application form may
+    name; the service says why one of them cannot apply)."""
+    queryset = Pilot.objects.filter(plan_year=round.plan_year).select_related("enterprise")
+    return scope.filter(queryset, county="enterprise__county", township="enterprise__township")
+
+
 def eligible_pilots(*, scope: Scope, round: SelectionRound) -> QuerySet[Pilot]:
     """Confirmed pilots of the round's plan year that the scope may enter and that have no
     application in this round yet."""

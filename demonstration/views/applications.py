@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
@@ -13,7 +14,7 @@ from django_tables2 import RequestConfig
 from demonstration import selectors, services
 from demonstration.filtersets import ApplicationFilter
 from demonstration.forms import ApplicationForm, ApplicationOpenForm, RecommendationForm
-from demonstration.models import Application, Evidence
+from demonstration.models import Application, Evidence, Phase, RoundPhase
 from demonstration.tables import ApplicationTable
 from demonstration.views.common import get_round, round_context, scope_of, show_errors
 from reform.files import attachment_response
@@ -44,9 +45,14 @@ def application_create(request, pk: int):
     if not scope.registrable_tiers:
         raise PermissionDenied
     round = get_round(pk)
-    pilots = selectors.eligible_pilots(scope=scope, round=round)
+    pilots = list(selectors.eligible_pilots(scope=scope, round=round))
     initial = {"pilot": request.GET.get("pilot")} if request.GET.get("pilot", "").isdigit() else {}
-    form = ApplicationOpenForm(request.POST or None, pilots=pilots, initial=initial)
+    form = ApplicationOpenForm(
+        request.POST or None,
+        pilots=selectors.area_pilots(scope=scope, round=round),
+        eligible=pilots,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_open(
@@ -61,7 +67,7 @@ def application_create(request, pk: int):
         Application.MOVES["open"], state=None, phases=services.phases_of(round)
     )
     context = round_context(round, scope, active="applications")
-    context.update(form=form, problem=problem, has_pilots=pilots.exists())
+    context.update(form=form, problem=problem, has_pilots=bool(pilots))
     return render(request, "demonstration/application_open.html", context)
 
 
@@ -92,6 +98,8 @@ def application_detail(request, pk: int):
         can_edit=allowed("edit"),
         can_submit=allowed("submit"),
         can_reopen=allowed("reopen"),
+        not_submitted_in_time=application.status == Application.Status.DRAFT
+        and phases[Phase.APPLICATION].state(timezone.now()) == RoundPhase.State.CLOSED,
         history=application.history.select_related("history_user").order_by("-history_date")[:6],
     )
     return render(request, "demonstration/application_detail.html", context)

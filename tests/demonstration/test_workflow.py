@@ -31,18 +31,18 @@ def test_a_confirmed_pilot_applies_once_per_round(selection, users, plan_year):
     services.application_open(round=selection, pilot=pilot, user=users["county"])
     with pytest.raises(ValidationError) as raised:
         services.application_open(round=selection, pilot=pilot, user=users["county"])
-    assert raised.value.messages == ["This pilot already has an application in this round."]
+    assert raised.value.messages == ["该试点企业已在本次评选中申报，不能重复申报。"]
     assert Application.objects.count() == 1
 
 
 def test_only_confirmed_pilots_of_the_plan_year_apply(selection, users, plan_year):
     proposed = make_pilot(plan_year, status="proposed")
-    with pytest.raises(ValidationError, match="Only confirmed pilots can apply"):
+    with pytest.raises(ValidationError, match="只有已确定的试点企业可以申报.*拟推荐"):
         services.application_open(round=selection, pilot=proposed, user=users["county"])
     from reform.services import plan_year_create
 
     other_year = make_pilot(plan_year_create(year=2025))
-    with pytest.raises(ValidationError, match="plan year 2026"):
+    with pytest.raises(ValidationError, match="本次评选只接受 2026 年度试点企业申报"):
         services.application_open(round=selection, pilot=other_year, user=users["county"])
     assert not Application.objects.exists()
 
@@ -68,7 +68,8 @@ def test_nothing_opens_or_changes_outside_the_application_phase(selection, users
     open_phase(selection, Phase.RECOMMENDATION)
     with pytest.raises(ValidationError) as raised:
         services.application_open(round=selection, pilot=make_pilot(plan_year), user=users["city"])
-    assert "The application phase closed on" in raised.value.messages[0]
+    assert raised.value.messages[0].startswith("申报阶段已于 ")
+    assert raised.value.messages[0].endswith(" 结束，不能再进行此操作。")
     with pytest.raises(ValidationError):
         services.application_reopen(application=application, user=users["county"])
     assert Application.objects.count() == 1
@@ -78,7 +79,7 @@ def test_a_submitted_application_can_no_longer_be_edited(selection, users):
     application = submitted_application(selection, user=users["county"])
     with pytest.raises(ValidationError) as raised:
         write_application(application, user=users["county"], text="改写")
-    assert raised.value.messages == ["Not possible in its present state (submitted)."]
+    assert raised.value.messages == ["当前状态（已提交）下不能进行此操作。"]
     assert not application.sections.filter(text__startswith="改写").exists()
 
 
@@ -96,7 +97,9 @@ def test_submitting_needs_every_dimension(selection, users, plan_year):
     )
     with pytest.raises(ValidationError) as raised:
         services.application_submit(application=application, user=users["county"])
-    assert "missing: 赋能成长、建功立业、维权服务" in raised.value.messages[0]
+    assert raised.value.messages == [
+        "提交前须填写每个维度的自评，尚缺：赋能成长、建功立业、维权服务。"
+    ]
     application.refresh_from_db()
     assert application.status == "draft"
 
@@ -116,7 +119,7 @@ def test_a_recommendation_over_the_quota_is_refused_and_nothing_changes(
 ):
     with pytest.raises(ValidationError) as raised:
         recommend(selection, three_in_donghai, county=region("320722"), user=users["county"])
-    assert raised.value.messages == ["东海县 may recommend at most 2 applications; 3 were chosen."]
+    assert raised.value.messages == ["东海县最多可推荐 2 家，现选择了 3 家。"]
     assert not Application.objects.filter(status="recommended").exists()
 
 
@@ -156,8 +159,10 @@ def test_a_recommendation_needs_an_opinion_and_distinct_places(selection, users,
             user=users["county"],
         )
     assert len(raised.value.messages) == 2
-    assert "Write an opinion" in raised.value.messages[0]
-    assert "1 is given twice" in raised.value.messages[1]
+    assert (
+        raised.value.messages[0] == f"请为每家推荐单位填写推荐意见：{first.pilot.enterprise.name}。"
+    )
+    assert raised.value.messages[1] == "每家推荐单位的排序须各不相同；排序 1 重复。"
     assert not Application.objects.filter(status="recommended").exists()
 
 
@@ -176,7 +181,7 @@ def test_city_staff_recommend_the_city_tier_pilots(selection, users, plan_year):
     open_phase(selection, Phase.APPLICATION)
     city = submitted_application(selection, user=users["city"], tier="city")
     open_phase(selection, Phase.RECOMMENDATION)
-    with pytest.raises(ValidationError, match="another unit"):
+    with pytest.raises(ValidationError, match="包含其他单位的申报"):
         recommend(selection, [city], county=region("320722"), user=users["city"])
     recommend(selection, [city], county=None, user=users["city"])
     assert Application.objects.get(pk=city.pk).status == "recommended"
@@ -184,7 +189,7 @@ def test_city_staff_recommend_the_city_tier_pilots(selection, users, plan_year):
 
 def test_recommending_outside_its_phase_is_refused(selection, users):
     application = submitted_application(selection, user=users["county"])
-    with pytest.raises(ValidationError, match="recommendation phase opens on"):
+    with pytest.raises(ValidationError, match="推荐阶段于 .* 开始"):
         recommend(selection, [application], county=region("320722"), user=users["county"])
     assert Application.objects.get(pk=application.pk).status == "submitted"
 
@@ -238,8 +243,10 @@ def test_automatic_assignment_names_what_is_impossible_and_assigns_nothing(
         services.assignments_auto(round=selection, user=users["city"])
     # 东海县's applications have four eligible reviewers (all but 东海专家), five are needed.
     assert len(raised.value.messages) == 3
-    assert (
-        "(东海县) can get only 4 more eligible reviewers, 5 are needed" in raised.value.messages[0]
+    name = in_review["donghai"][0].pilot.enterprise.name
+    assert raised.value.messages[0] == (
+        f"{name}（东海县）只能再分配 4 名无需回避的专家，需要 5 名："
+        "请增聘其他县区的专家，或减少每份申报的评审专家人数。"
     )
     assert not Assignment.objects.exists()
 
@@ -251,8 +258,7 @@ def test_a_reviewer_from_the_applicants_county_is_refused(selection, users, in_r
             application=in_review["donghai"][0], reviewer=donghai_reviewer, user=users["city"]
         )
     assert raised.value.messages == [
-        "东海专家 belongs to 东海县, the applicant's own county-level unit: a reviewer never "
-        "scores an application from their own unit."
+        "东海专家 来自东海县，与申报单位同属一个县区：评审专家不评本县区的申报（回避）。"
     ]
     assert not Assignment.objects.exists()
 
@@ -271,9 +277,9 @@ def test_scores_out_of_range_are_refused_with_their_messages(selection, users, i
             user=users["reviewer"],
         )
     assert raised.value.messages == [
-        "组织健全: at most 8 points.",
-        "思想政治引领: not below 0.",
-        "参与民主管理：职代会、厂务公开: whole or half points only.",
+        "组织健全：最高 8 分。",
+        "思想政治引领：分数不能低于 0。",
+        "参与民主管理：职代会、厂务公开：只能打整分或半分。",
     ]
     assert not Score.objects.exists()
 
@@ -283,9 +289,9 @@ def test_a_submitted_review_is_final(selection, users, in_review):
         application=in_review["guannan"], reviewer=users["reviewer"], user=users["city"]
     )
     score_all(assignment, D("80"))
-    with pytest.raises(ValidationError, match="present state"):
+    with pytest.raises(ValidationError, match="当前状态（已提交）下不能进行此操作"):
         score_all(assignment, D("90"))
-    with pytest.raises(ValidationError, match="present state"):
+    with pytest.raises(ValidationError, match="当前状态（已提交）下不能进行此操作"):
         services.assignment_remove(assignment=assignment, user=users["city"])
     assert sum(s.points for s in Score.objects.all()) == 80
 
@@ -307,7 +313,7 @@ def test_scoring_outside_the_review_phase_is_refused(selection, users, in_review
         application=in_review["guannan"], reviewer=users["reviewer"], user=users["city"]
     )
     open_phase(selection, Phase.NOTICE)
-    with pytest.raises(ValidationError, match="review phase closed on"):
+    with pytest.raises(ValidationError, match="评审阶段已于 .* 结束"):
         score_all(assignment, D("80"))
     assert assignment.scores.count() == 0
 
@@ -349,7 +355,8 @@ def test_naming_before_the_notice_ends_is_refused_then_names_and_can_be_revoked(
     selection.refresh_from_db()
     with pytest.raises(ValidationError) as raised:
         services.naming_run(round=selection, user=users["city"])
-    assert "The naming phase opens on" in raised.value.messages[0]
+    assert raised.value.messages[0].startswith("命名阶段于 ")
+    assert raised.value.messages[0].endswith(" 开始，只能在该阶段进行此操作。")
     assert not Naming.objects.exists()
 
     open_phase(selection, Phase.NAMING)
@@ -365,7 +372,7 @@ def test_naming_before_the_notice_ends_is_refused_then_names_and_can_be_revoked(
     )
 
     naming = Naming.objects.get(pilot=pilot)
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="撤销命名须说明理由"):
         services.naming_revoke(naming=naming, reason=" ", user=users["city"])
     services.naming_revoke(naming=naming, reason="发生重大安全事故", user=users["city"])
     pilot.refresh_from_db()
