@@ -262,9 +262,11 @@ def application_sections(application: Application) -> list[SectionView]:
 
 
 def area_pilots(*, scope: Scope, round: SelectionRound) -> QuerySet[Pilot]:
-    """Every pilot of the round's plan year inside the scope (what an application form may
-    name; the service says why one of them cannot apply)."""
-    queryset = Pilot.objects.filter(plan_year=round.plan_year).select_related("enterprise")
+    """Every pilot of the round's plan year that the scope may enter (its place and its tier):
+    what an application form may name; the service says why one of them cannot apply."""
+    queryset = Pilot.objects.filter(
+        plan_year=round.plan_year, tier__in=scope.registrable_tiers
+    ).select_related("enterprise")
     return scope.filter(queryset, county="enterprise__county", township="enterprise__township")
 
 
