@@ -1,7 +1,6 @@
 """Tables of rounds, applications and the ranking (django-tables2)."""
 
 import django_tables2 as tables
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -204,7 +203,3 @@ class RankingTable(tables.Table):
 
     def render_final(self, value):
         return score_text(value)
-
-
-def when(value) -> str:
-    return date_format(value, "DATE_FORMAT") if value else DASH

@@ -21,7 +21,6 @@ from demonstration.models.review import (
 )
 from demonstration.models.rounds import (
     DEFAULT_PHASE_DAYS,
-    HALF,
     PHASES,
     POINTS,
     Move,
@@ -37,7 +36,6 @@ from demonstration.models.rounds import (
 __all__ = [
     "CITY_UNIT",
     "DEFAULT_PHASE_DAYS",
-    "HALF",
     "PHASES",
     "POINTS",
     "Application",

@@ -97,15 +97,8 @@ class Application(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("demonstration:application_detail", args=[self.pk])
 
-    @property
-    def unit_code(self) -> str:
-        """The unit that recommends it: "city" for city-tier pilots, else the county's code."""
-        if self.pilot.tier == Pilot.Tier.CITY:
-            return CITY_UNIT
-        return self.pilot.enterprise.county.code
 
-
-# The recommending unit of city-tier pilots (the county-level units go by their codes).
+# The recommendation page of city-tier pilots (the county-level units' go by their codes).
 CITY_UNIT = "city"
 
 

@@ -2,7 +2,6 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +14,6 @@ from simple_history.models import HistoricalRecords
 from reform.models import Dimension, PlanYear, Region
 
 POINTS = {"max_digits": 5, "decimal_places": 1}
-HALF = Decimal("0.5")
 
 
 class Phase(models.TextChoices):

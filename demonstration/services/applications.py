@@ -190,6 +190,11 @@ def recommendation_save(
     unknown = [d for d in decisions if d.application_id not in applications]
     if unknown:
         raise ValidationError(_("An application of another unit was sent; nothing was saved."))
+    # The unit decides on all its applications at once, so the quota counts every one of them.
+    if {d.application_id for d in decisions} != set(applications):
+        raise ValidationError(
+            _("The unit's list of applications changed: reload the page and decide again.")
+        )
     for decision in decisions:
         _check(applications[decision.application_id], "recommend")
     chosen = [d for d in decisions if d.recommend]

@@ -26,6 +26,7 @@ from demonstration.models import (
 )
 from demonstration.rubric import DimensionInput, default_rubric, rubric_errors
 from demonstration.services.moves import now, phases_of
+from pilots.models import Pilot
 from reform.models import PlanYear, Region, User
 from reform.scopes import scope_for
 
@@ -215,9 +216,10 @@ def round_quotas_set(
     counties = {r.pk: r for r in Region.objects.filter(pk__in=quotas, level=Region.Level.COUNTY)}
     have = {q.county_id: q for q in RecommendationQuota.objects.filter(round=round)}
     recommended = {}
-    for county_id in Application.objects.filter(
+    recommended_here = Application.objects.filter(
         round=round, status=Application.Status.RECOMMENDED
-    ).values_list("pilot__enterprise__county_id", flat=True):
+    ).exclude(pilot__tier=Pilot.Tier.CITY)  # city-tier pilots are the city's, not the county's
+    for county_id in recommended_here.values_list("pilot__enterprise__county_id", flat=True):
         recommended[county_id] = recommended.get(county_id, 0) + 1
     errors, changed = [], 0
     for county_id, quota in quotas.items():

@@ -70,14 +70,18 @@ def submitted_application(round, *, user: User, pilot=None, **pilot_fields) -> A
 
 
 def recommend(round, applications, *, county, user: User) -> None:
-    """Recommend these applications of one unit (recommendation phase open)."""
+    """Recommend these applications of one unit in this order, decline its others
+    (recommendation phase open)."""
+    chosen = [a.pk for a in applications]
+    others = services.unit_applications(round, county).exclude(pk__in=chosen)
     services.recommendation_save(
         round=round,
         county=county,
         decisions=[
-            services.Decision(application_id=a.pk, recommend=True, order=i, opinion="同意推荐")
-            for i, a in enumerate(applications, start=1)
-        ],
+            services.Decision(application_id=pk, recommend=True, order=i, opinion="同意推荐")
+            for i, pk in enumerate(chosen, start=1)
+        ]
+        + [services.Decision(application_id=a.pk, recommend=False) for a in others],
         user=user,
     )
 

@@ -14,6 +14,7 @@ from tests.builders import make_pilot, region
 from tests.demonstration.builders import (
     make_reviewer,
     open_phase,
+    recommend,
     score_all,
     write_application,
 )
@@ -36,13 +37,8 @@ def grow(round, users, n: int, reviewers: list) -> None:
         made.append(application)
     open_phase(round, Phase.RECOMMENDATION)
     for county in COUNTIES:
-        unit = [a for a in made if a.pilot.enterprise.county.code == county]
-        services.recommendation_save(
-            round=round,
-            county=region(county),
-            decisions=[services.Decision(a.pk, True, None, "推荐") for a in unit],
-            user=users["city"],
-        )
+        unit = list(services.unit_applications(round, region(county)).order_by("pk"))
+        recommend(round, unit, county=region(county), user=users["city"])
     open_phase(round, Phase.REVIEW)
     services.reviewers_set(round=round, reviewers=reviewers, user=users["city"])
     services.assignments_auto(round=round, user=users["city"])

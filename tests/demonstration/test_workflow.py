@@ -147,7 +147,7 @@ def test_the_county_recommends_in_order_with_opinions_and_declines_the_rest(
 
 
 def test_a_recommendation_needs_an_opinion_and_distinct_places(selection, users, three_in_donghai):
-    first, second, _third = three_in_donghai
+    first, second, third = three_in_donghai
     with pytest.raises(ValidationError) as raised:
         services.recommendation_save(
             round=selection,
@@ -155,6 +155,7 @@ def test_a_recommendation_needs_an_opinion_and_distinct_places(selection, users,
             decisions=[
                 services.Decision(first.pk, True, order=1, opinion=""),
                 services.Decision(second.pk, True, order=1, opinion="推荐"),
+                services.Decision(third.pk, False),
             ],
             user=users["county"],
         )
@@ -163,6 +164,21 @@ def test_a_recommendation_needs_an_opinion_and_distinct_places(selection, users,
         raised.value.messages[0] == f"请为每家推荐单位填写推荐意见：{first.pilot.enterprise.name}。"
     )
     assert raised.value.messages[1] == "每家推荐单位的排序须各不相同；排序 1 重复。"
+    assert not Application.objects.filter(status="recommended").exists()
+
+
+def test_a_recommendation_decides_on_every_application_of_the_unit(
+    selection, users, three_in_donghai
+):
+    first = three_in_donghai[0]
+    with pytest.raises(ValidationError) as raised:
+        services.recommendation_save(
+            round=selection,
+            county=region("320722"),
+            decisions=[services.Decision(first.pk, True, 1, "推荐")],
+            user=users["county"],
+        )
+    assert raised.value.messages == ["该单位的申报名单有变化：请刷新页面后重新决定。"]
     assert not Application.objects.filter(status="recommended").exists()
 
 
@@ -199,11 +215,12 @@ def test_recommending_outside_its_phase_is_refused(selection, users):
 
 @pytest.fixture
 def in_review(selection, users, plan_year):
-    """Two recommended applications of 东海县, one of 灌南县; reviewers of 东海, 灌南, 灌云,
-    海州 and one without a unit; the recommendation is over."""
+    """Two recommended applications of 东海县, one of 灌南县, an undecided city-tier one;
+    reviewers of 东海, 灌南, 灌云, 海州 and one without a unit; the recommendation is over."""
     donghai = [submitted_application(selection, user=users["county"]) for _ in range(2)]
     guannan = submitted_application(selection, user=users["city"], county="320724", township=None)
-    undecided = submitted_application(selection, user=users["city"], county="320724", township=None)
+    # A city-tier application on which the city never decides.
+    undecided = submitted_application(selection, user=users["city"], tier="city")
     open_phase(selection, Phase.RECOMMENDATION)
     recommend(selection, donghai, county=region("320722"), user=users["county"])
     recommend(selection, [guannan], county=region("320724"), user=users["city"])
