@@ -214,7 +214,12 @@ def application_list(*, scope: Scope, round: SelectionRound) -> QuerySet[Applica
         .select_related(
             "pilot__enterprise__county", "pilot__enterprise__township", "pilot__plan_year"
         )
-        .annotate(evidence_count=Count("sections__evidence"))
+        .annotate(
+            evidence_count=Count("sections__evidence"),
+            is_named=Exists(
+                Naming.objects.filter(application=OuterRef("pk"), revoked_at__isnull=True)
+            ),
+        )
         .order_by("pilot__enterprise__county__code", "pilot__enterprise__name")
     )
     return scope.filter(queryset, **APPLICATION_PLACE)

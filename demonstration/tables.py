@@ -103,6 +103,8 @@ class ApplicationTable(tables.Table):
         return record.pilot.get_tier_display()
 
     def render_status(self, record):
+        if getattr(record, "is_named", False):
+            return format_html('<span class="badge pilot-demonstration">{}</span>', _("named"))
         return format_html(
             '<span class="badge app-{}">{}</span>', record.status, record.get_status_display()
         )
