@@ -367,8 +367,9 @@ class ReviewersForm(forms.Form):
             .select_related("region")
             .order_by("region__code", "username")
         )
+        no_unit = _("no unit")
         self.fields["reviewers"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username}（{u.region.name if u.region else _('no unit')}）"
+            f"{u.get_full_name() or u.username}（{u.region.name if u.region else no_unit}）"
         )
 
 
