@@ -24,7 +24,7 @@ from demonstration.models import (
     SelectionRound,
     day_start,
 )
-from demonstration.selectors import default_notice_list
+from demonstration.ranking import default_notice_list
 from demonstration.services.applications import applications_close_undecided
 from demonstration.services.moves import check_move, now, phases_of
 from demonstration.services.rounds import require_city_work

@@ -15,6 +15,7 @@ from demonstration import selectors, services
 from demonstration.filtersets import RankingFilter
 from demonstration.forms import AssignmentAddForm, ReviewersForm, ScoreForm
 from demonstration.models import Application, Assignment, RoundReviewer
+from demonstration.ranking import reviewer_labels, round_ranking
 from demonstration.rubric import points_text
 from demonstration.tables import RankingTable, score_text
 from demonstration.views.common import (
@@ -133,9 +134,9 @@ def review_progress(request, pk: int):
     scope = scope_of(request)
     require_city_reader(scope)
     round = get_round(pk)
-    rows = selectors.ranking(round, scope)
+    rows = round_ranking(round, scope)
     rows.sort(key=lambda r: (r.county.code, r.application.recommendation_order or 0))
-    labels = selectors.reviewer_labels(round, scope)
+    labels = reviewer_labels(round, scope)
     loads = {reviewer_id: [0, 0] for reviewer_id in labels}
     for row in rows:
         for item in row.reviewers:
@@ -153,7 +154,7 @@ def review_progress(request, pk: int):
 
 
 def _ranking(request, round, scope):
-    rows = selectors.ranking(round, scope)
+    rows = round_ranking(round, scope)
     filterset = RankingFilter(
         request.GET,
         queryset=Application.objects.filter(round=round, status=Application.Status.RECOMMENDED),
@@ -191,7 +192,7 @@ def ranking_export(request, pk: int):
     require_city_reader(scope)
     round = get_round(pk)
     _filterset, rows = _ranking(request, round, scope)
-    labels = selectors.reviewer_labels(round, scope)
+    labels = reviewer_labels(round, scope)
 
     def total_of(reviewer_id):
         def value(row):

@@ -239,6 +239,15 @@ def test_leaders_see_the_reviewers_as_numbers_and_city_staff_by_name(
     assert row.final == D("85.00") and row.rank == 1
 
 
+def test_the_ranking_filters_by_county_and_tier(reviewed, selection, as_user):
+    url = reverse("demonstration:ranking", args=[selection.pk])
+    client = as_user("leader")
+    donghai = client.get(url, {"county": region("320722").pk, "tier": "county"})
+    assert [r.application for r in donghai.context["table"].data.data] == [reviewed["application"]]
+    for query in ({"county": region("320724").pk}, {"tier": "city"}):
+        assert list(client.get(url, query).context["table"].data.data) == []
+
+
 def test_the_ranking_export_is_an_xlsx_with_one_column_per_reviewer(
     reviewed, users, selection, as_user
 ):
