@@ -14,6 +14,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, GuidanceStation
+from demonstration.demo import seed_selection_demo
 from pilots.models import Enterprise, Pilot, PilotPlan
 from promotion.demo import seed_promotion_demo
 from reform.creditcode import ALPHABET, make_credit_code
@@ -408,6 +409,10 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
     seed_clusters_and_stations(rng, years[CURRENT_YEAR])
     seed_plans(rng, years[CURRENT_YEAR], registrar)
     seed_promotion_demo(plan_year=years[CURRENT_YEAR], seed=seed)
+    # A finished selection round last year, this year's in review, and the reviewers.
+    users += seed_selection_demo(
+        previous=years[PREVIOUS_YEAR], current=years[CURRENT_YEAR], seed=seed
+    )
     return DemoResult(enterprises=len(created), pilots=len(pilots), users=users)
 
 

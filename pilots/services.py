@@ -38,8 +38,10 @@ def _claim_version(model: type[Model], *, pk: int, version: int) -> None:
         raise StaleEditError(model.objects.get(pk=pk))
 
 
-def _save(record: Model, *, user: User | None) -> None:
+def _save(record: Model, *, user: User | None, reason: str = "") -> None:
     record._history_user = user  # simple_history: who, also outside a request
+    if reason:
+        record._change_reason = reason  # simple_history: why (e.g. the round that named it)
     record.full_clean()
     record.save()
 
@@ -86,15 +88,24 @@ def pilot_create(
 
 
 @transaction.atomic
-def pilot_update(*, pilot: Pilot, version: int, user: User | None, fields: dict) -> Pilot:
+def pilot_update(
+    *, pilot: Pilot, version: int, user: User | None, fields: dict, reason: str = ""
+) -> Pilot:
     _claim_version(Pilot, pk=pilot.pk, version=version)
     for name, value in fields.items():
         setattr(pilot, name, value)
     pilot.version = version + 1
-    _save(pilot, user=user)
+    _save(pilot, user=user, reason=reason)
     return pilot
 
 
-def pilot_set_status(*, pilot: Pilot, status: str, version: int, user: User | None) -> Pilot:
-    """Change the status; withdrawing keeps the record (it just stops counting)."""
-    return pilot_update(pilot=pilot, version=version, user=user, fields={"status": status})
+def pilot_set_status(
+    *, pilot: Pilot, status: str, version: int, user: User | None, reason: str = ""
+) -> Pilot:
+    """Change the status; withdrawing keeps the record (it just stops counting).
+
+    `reason` goes into the history record (a naming names its selection round there).
+    """
+    return pilot_update(
+        pilot=pilot, version=version, user=user, fields={"status": status}, reason=reason
+    )

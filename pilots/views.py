@@ -241,6 +241,8 @@ def enterprise_history(request, pk: int):
 def enterprise_check(request):
     """As the user types: is the credit code valid and new, and is the name close to another?"""
     scope = scope_for(request.user)
+    if not scope.sees_records:
+        raise Http404  # reviewers: not even where a code is registered
     exclude_pk = int_param(request.GET.get("exclude"), minimum=1)
     answer: dict = {}
     if "code" in request.GET:

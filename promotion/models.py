@@ -69,7 +69,7 @@ class Case(PlacedRecord):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
+        SUBMITTED = "submitted", pgettext_lazy("case status", "submitted")
         SELECTED = "selected", _("selected")
         PUBLISHED = "published", _("published")
 
@@ -102,7 +102,9 @@ class Case(PlacedRecord):
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("case status", "submitted"), null=True, blank=True
+    )
     selected_at = models.DateTimeField(_("selected"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # The city's comment when it returned the case to its writers; kept until it is resubmitted.

@@ -30,9 +30,11 @@ from reform.paging import BoundedTableMixin
 from reform.scopes import Scope, require_write, scope_for
 
 
-def _report(pk: int) -> MediaReport:
+def _report(scope: Scope, pk: int) -> MediaReport:
+    """A report the user may read: any, but reviewers none (404)."""
+    reports = MediaReport.objects if scope.sees_records else MediaReport.objects.none()
     report = (
-        MediaReport.objects.select_related("programme", "county", "township", "recorded_by")
+        reports.select_related("programme", "county", "township", "recorded_by")
         .filter(pk=pk)
         .first()
     )
@@ -43,7 +45,7 @@ def _report(pk: int) -> MediaReport:
 
 def _report_to_change(scope: Scope, pk: int) -> MediaReport:
     """A report the user may change: 404 outside their area, 403 for readers (leaders)."""
-    report = _report(pk)
+    report = _report(scope, pk)
     if not scope.allows(county_id=report.county_id, township_id=report.township_id):
         raise Http404
     require_write(scope)
@@ -60,7 +62,7 @@ class ReportListView(LoginRequiredMixin, BoundedTableMixin, SingleTableMixin, Fi
     per_page = 25
 
     def get_queryset(self):
-        return selectors.report_list()
+        return selectors.report_list(scope=scope_for(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -77,7 +79,7 @@ report_list = ReportListView.as_view()
 def report_export(request):
     """The filtered list as .xlsx, in the page's order (same filterset, same table)."""
     scope = scope_for(request.user)
-    reports = selectors.report_list().prefetch_related(
+    reports = selectors.report_list(scope=scope).prefetch_related(
         Prefetch("cases", queryset=Case.objects.only("title", "status", "county", "township"))
     )
     filterset = ReportFilter(request.GET, queryset=reports)
@@ -89,7 +91,7 @@ def report_export(request):
 @require_GET
 def report_detail(request, pk: int):
     scope = scope_for(request.user)
-    report = _report(pk)
+    report = _report(scope, pk)
     pilots = list(
         report.pilots.select_related("enterprise__county", "plan_year").order_by("enterprise__name")
     )
@@ -168,7 +170,7 @@ def report_edit(request, pk: int):
 @require_GET
 def report_history(request, pk: int):
     scope = scope_for(request.user)
-    report = _report(pk)
+    report = _report(scope, pk)
     if not scope.allows(county_id=report.county_id, township_id=report.township_id):
         raise Http404
     entries = timeline(
@@ -204,7 +206,7 @@ class ProgrammeListView(LoginRequiredMixin, BoundedTableMixin, SingleTableView):
     per_page = 25
 
     def get_queryset(self):
-        return selectors.programme_list()
+        return selectors.programme_list(scope=scope_for(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -219,7 +221,7 @@ programme_list = ProgrammeListView.as_view()
 @require_GET
 def programme_detail(request, pk: int):
     scope = scope_for(request.user)
-    programme = selectors.programme_list().filter(pk=pk).first()
+    programme = selectors.programme_list(scope=scope).filter(pk=pk).first()
     if programme is None:
         raise Http404
     context = {

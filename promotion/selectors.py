@@ -69,15 +69,22 @@ def case_list(*, scope: Scope) -> QuerySet[Case]:
 
 
 def case_readable(*, scope: Scope) -> QuerySet[Case]:
-    """The cases a user may open: those of their area, and every published one (the library)."""
+    """The cases a user may open: those of their area, and every published one (the library).
+
+    Reviewers read none: they see nothing of any unit but the applications they score.
+    """
+    if not scope.sees_records:
+        return Case.objects.none()
     if scope.is_everywhere:
         return Case.objects.all()
     return Case.objects.filter(scope.q(**PLACE) | Q(status=Case.Status.PUBLISHED))
 
 
-def case_library() -> QuerySet[Case]:
-    """The library: published cases, newest first."""
+def case_library(*, scope: Scope) -> QuerySet[Case]:
+    """The library: published cases, newest first (none for reviewers)."""
     published = Case.objects.filter(status=Case.Status.PUBLISHED)
+    if not scope.sees_records:
+        published = published.none()
     return _with_rows(published).order_by("-published_at", "-pk")
 
 
@@ -146,10 +153,11 @@ def case_has_pilot(q: Q) -> Exists:
 # Media reports and columns --------------------------------------------------------------------
 
 
-def report_list() -> QuerySet[MediaReport]:
-    """Every media report (public coverage: every signed-in user reads them)."""
+def report_list(*, scope: Scope) -> QuerySet[MediaReport]:
+    """Every media report (public coverage: every signed-in user reads them, but reviewers)."""
+    reports = MediaReport.objects.all() if scope.sees_records else MediaReport.objects.none()
     return (
-        MediaReport.objects.select_related("programme", "county", "township", "recorded_by")
+        reports.select_related("programme", "county", "township", "recorded_by")
         .prefetch_related(Prefetch("pilots", queryset=_pilots_shown()))
         .annotate(case_count=Count("case_links", distinct=True))
         .order_by("-published_on", "-pk")
@@ -175,9 +183,10 @@ def report_in_region_q(region: Region) -> Q:
     )
 
 
-def programme_list() -> QuerySet[Programme]:
+def programme_list(*, scope: Scope) -> QuerySet[Programme]:
+    programmes = Programme.objects.all() if scope.sees_records else Programme.objects.none()
     return (
-        Programme.objects.select_related("county")
+        programmes.select_related("county")
         .annotate(report_count=Count("reports", distinct=True))
         .order_by("-starts_on", "name")
     )

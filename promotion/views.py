@@ -110,7 +110,7 @@ class LibraryView(LoginRequiredMixin, BoundedPageMixin, FilterView):
     per_page = 12
 
     def get_queryset(self):
-        return selectors.case_library()
+        return selectors.case_library(scope=scope_for(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -220,12 +220,16 @@ def core_data_checks() -> list[DataCheck]:
                 lambda username, message=message: message % {"user": username},
                 "username",
             )
+        # Reviewers may name their own county-level unit (the conflict rule keeps them off it).
+        optional = Q()
+        for role, level in User.ROLE_OPTIONAL_REGION_LEVEL.items():
+            optional |= Q(role=role, region__level=level)
         yield from each(
-            User.objects.filter(region__isnull=False).exclude(scoped),
+            User.objects.filter(region__isnull=False).exclude(scoped).exclude(optional),
             lambda username, region__name: (
                 _(
                     "%(user)s has the region %(region)s, but only county and township officials "
-                    "have a region."
+                    "(and reviewers, a county-level unit) have a region."
                 )
                 % {"user": username, "region": region__name}
             ),

@@ -323,7 +323,11 @@ class RegionQuota(models.Model):
 
 
 class User(AbstractUser):
-    """A signed-in person with one role; county and township officials have a region."""
+    """A signed-in person with one role; county and township officials have a region.
+
+    A reviewer (评审专家) may have a county-level unit too: their own unit, so that they never
+    score an application from it. It gives them no scope there (reform.scopes).
+    """
 
     class Role(models.TextChoices):
         ADMIN = "admin", _("administrator")
@@ -331,9 +335,12 @@ class User(AbstractUser):
         COUNTY = "county", _("county official")
         TOWNSHIP = "township", _("township official")
         LEADER = "leader", _("leader")
+        REVIEWER = "reviewer", _("reviewer")
 
     # The region level each scoped role needs.
     ROLE_REGION_LEVEL = {Role.COUNTY: Region.Level.COUNTY, Role.TOWNSHIP: Region.Level.TOWNSHIP}
+    # Roles that may have a region of this level without needing one.
+    ROLE_OPTIONAL_REGION_LEVEL = {Role.REVIEWER: Region.Level.COUNTY}
 
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.LEADER)
     region = models.ForeignKey(
@@ -343,7 +350,10 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
-        help_text=_("The county-level unit or township of a county or township official."),
+        help_text=_(
+            "The county-level unit or township of a county or township official; a reviewer's "
+            "own county-level unit, if any (they never score applications from it)."
+        ),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
@@ -361,9 +371,14 @@ class User(AbstractUser):
                 else _("A township official needs a township.")
             )
             raise ValidationError({"region": message})
-        if not needed and self.region_id:
+        optional = self.ROLE_OPTIONAL_REGION_LEVEL.get(self.role)
+        if optional and self.region_id and self.region.level != optional:
             raise ValidationError(
-                {"region": _("Only county and township officials have a region.")}
+                {"region": _("A reviewer's own unit is a county-level unit, or none.")}
+            )
+        if not needed and not optional and self.region_id:
+            raise ValidationError(
+                {"region": _("Only county and township officials and reviewers have a region.")}
             )
 
 

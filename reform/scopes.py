@@ -4,6 +4,10 @@ A scope is the part of the region tree a user works in. Querysets are narrowed b
 fields that place a record in a county-level unit and a township; views ask `can_write` and
 `allows` before they change anything. Anything outside a scope answers 404 (see
 `get_object_in_scope`), never someone else's data.
+
+Reviewers (评审专家) have no region scope at all: every list of records is empty for them and
+every record page answers 404; they see only what they were assigned to score
+(`filter_assigned`). The aggregated dashboards stay visible to them, as to every signed-in user.
 """
 
 from dataclasses import dataclass
@@ -14,6 +18,9 @@ from django.http import Http404
 
 from reform.models import Park, Region, User
 
+# A region id no record has: a scope placed here sees no records of any unit.
+NOWHERE = -1
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -22,6 +29,36 @@ class Scope:
     township_id: int | None = None  # None: every township of the county
     can_write: bool = False
     is_admin: bool = False
+    reviewer_id: int | None = None  # a reviewer's own user id: their assignments
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.reviewer_id is not None
+
+    @property
+    def sees_records(self) -> bool:
+        """False for reviewers and anonymous visitors: no records of any unit."""
+        return self.county_id != NOWHERE
+
+    @property
+    def runs_city_work(self) -> bool:
+        """City staff and administrators: they run what the city runs (selection rounds)."""
+        return self.can_write and self.is_everywhere
+
+    @property
+    def names_reviewers(self) -> bool:
+        """Who may see which reviewer gave which score: those who run the review.
+
+        Leaders read the scores too, with the reviewers shown as 专家1…N.
+        """
+        return self.runs_city_work
+
+    def filter_assigned(self, queryset: QuerySet, *, reviewer: str) -> QuerySet:
+        """The records this reviewer was assigned (`reviewer`: the lookup to the reviewer);
+        nothing for everyone else, who reach records through their region scope."""
+        if self.reviewer_id is None:
+            return queryset.none()
+        return queryset.filter(**{f"{reviewer}_id": self.reviewer_id})
 
     @property
     def is_everywhere(self) -> bool:
@@ -102,6 +139,21 @@ class Scope:
         in_scope = self.allows_write(county_id=county_id, township_id=township_id)
         return in_scope and self.allows_tier(tier)
 
+    def allows_recommending(self, *, county_id: int | None) -> bool:
+        """Who recommends a unit's applications in a demonstration selection round: a
+        county-level unit's officials (city staff too), and city staff for the city-tier
+        pilots (county_id None)."""
+        if county_id is None:
+            return self.runs_city_work
+        return self.allows_county_write(county_id=county_id)
+
+    def reads_unit(self, *, county_id: int | None) -> bool:
+        """Who reads a unit's recommendation list: the county's own officials (not township
+        officials: it lists other townships' pilots) and those who read everything."""
+        if self.is_everywhere:
+            return True
+        return county_id is not None and self.township_id is None and county_id == self.county_id
+
     def parks(self) -> QuerySet:
         """The parks a user may place an enterprise in: those of the counties in scope."""
         parks = Park.objects.select_related("county")
@@ -138,7 +190,7 @@ class Scope:
         return regions
 
 
-NO_SCOPE = Scope(role="anonymous", county_id=-1, township_id=-1)
+NO_SCOPE = Scope(role="anonymous", county_id=NOWHERE, township_id=NOWHERE)
 
 
 def scope_for(user) -> Scope:
@@ -151,6 +203,9 @@ def scope_for(user) -> Scope:
         return Scope(role=user.role, can_write=True)
     if user.role == User.Role.LEADER:
         return Scope(role=user.role, can_write=False)
+    if user.role == User.Role.REVIEWER:
+        # Their own county-level unit (user.region) only keeps them off its applications.
+        return Scope(role=user.role, county_id=NOWHERE, township_id=NOWHERE, reviewer_id=user.pk)
     if user.role == User.Role.COUNTY and user.region_id:
         return Scope(role=user.role, county_id=user.region_id, can_write=True)
     if user.role == User.Role.TOWNSHIP and user.region_id:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reform",
     "pilots",
     "clusters",
+    "demonstration",
     "promotion",
     "dashboards",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("pilots/", include("pilots.urls")),
     path("clusters/", include("clusters.urls")),
+    path("demonstration/", include("demonstration.urls")),
     path("promotion/", include("promotion.urls")),
     path("admin/", admin.site.urls),
 ]

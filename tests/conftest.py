@@ -27,7 +27,8 @@ def plan_year(db):
 
 @pytest.fixture
 def users(reference):
-    """One named user per role: admin, city, county (东海县), township (牛山街道), leader."""
+    """One named user per role: admin, city, county (东海县), township (牛山街道), leader, and a
+    reviewer whose own unit is 灌云县."""
     return {
         "admin": make_user("admin", role="admin"),
         "city": make_user("city", role="city_staff"),
@@ -35,4 +36,5 @@ def users(reference):
         "other_county": make_user("other_county", role="county", region="320724"),
         "township": make_user("township", role="township", region="320722001"),
         "leader": make_user("leader", role="leader"),
+        "reviewer": make_user("reviewer", role="reviewer", region="320723"),
     }

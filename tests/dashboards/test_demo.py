@@ -28,6 +28,7 @@ def test_seed_demo_fills_every_tier_with_valid_codes_and_mixed_progress(db):
         "county",
         "township",
         "leader",
+        "reviewer",
     }
     assert Park.objects.filter(is_demo=True).exists()
     assert Enterprise.history.count() == 1500
@@ -44,3 +45,34 @@ def test_seed_demo_is_deterministic(db):
     first = [DemoBuilder(seed=7).credit_code("320722") for _ in range(3)]
     second = [DemoBuilder(seed=7).credit_code("320722") for _ in range(3)]
     assert first == second
+
+
+def test_seed_demo_adds_a_finished_round_last_year_and_this_years_in_review(db):
+    from django.utils import timezone
+
+    from demonstration.models import Application, Assignment, Naming, Phase, SelectionRound
+    from demonstration.selectors import round_progress
+
+    call_command("seed_demo", enterprises=1500, verbosity=0)
+    last = SelectionRound.objects.get(plan_year__year=2025)
+    this = SelectionRound.objects.get(plan_year__year=2026)
+    now = timezone.now()
+    assert all(p.state(now) == "closed" for p in last.phases.all())
+    finished = round_progress(last)
+    assert finished.named == last.units_to_name == 10
+    assert finished.on_notice == 10
+    named = Pilot.objects.filter(pk__in=Naming.objects.filter(round=last).values("pilot"))
+    assert set(named.values_list("status", flat=True)) == {"demonstration"}
+    assert this.phases.get(phase=Phase.REVIEW).state(now) == "open"
+    running = round_progress(this)
+    assert 0 < running.reviewed < running.recommended < running.applied
+    assert running.drafts == 2 and running.named == 0
+    reviewers = User.objects.filter(role="reviewer").order_by("username")
+    assert [u.username for u in reviewers] == [f"reviewer{i}" for i in range(1, 9)]
+    for assignment in Assignment.objects.select_related(
+        "reviewer", "application__pilot__enterprise"
+    ):
+        assert assignment.reviewer.region_id != assignment.application.pilot.enterprise.county_id
+    assert (
+        Application.objects.filter(round=this, status="recommended").count() == running.recommended
+    )

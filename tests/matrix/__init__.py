@@ -11,19 +11,30 @@ sees the same fresh world.
 
 import importlib
 import pkgutil
+import tempfile
 from collections.abc import Iterator
 
+from django.conf import settings
+from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.builders import make_enterprise, make_pilot, region
 
-ROLES = ["anonymous", "admin", "city", "county", "other_county", "township", "leader"]
+ROLES = ["anonymous", "admin", "city", "county", "other_county", "township", "leader", "reviewer"]
 # The most common row: every signed-in role reads the page, anonymous visitors go to sign in.
+# Reviewers too: the dashboards are for everyone, and lists of records are empty for them.
 SIGNED_IN_200 = {role: 200 for role in ROLES} | {"anonymous": 302}
 # URL names that need no case: Django's admin has its own permission checks, and the language
 # switch is open to everyone by design.
 EXEMPT_NAMESPACES = {"admin"}
 EXEMPT_NAMES = {"set_language"}
+
+
+def temporary_media() -> None:
+    """Uploads of the world's builders go to one temporary folder, not the project's media
+    folder; every builder calls this, the first call sets it for the rest of the run."""
+    if "matrix-media-" not in str(settings.MEDIA_ROOT):
+        override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="matrix-media-")).enable()
 
 
 def case_modules() -> list:

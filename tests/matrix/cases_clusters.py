@@ -4,7 +4,8 @@ Clusters, stations and parks belong to a county-level unit as a whole: administr
 staff and leaders see all of them; county and township officials see those of their county
 (other county → 404). Only administrators, city staff and the county's own officials change
 them: township officials and leaders get 403. A pilot's plan is edited by whoever may edit the
-pilot (see cases_pilots.py for city- and township-tier pilots).
+pilot (township officials included, inside their township). Reviewers see no records of any
+unit: empty lists, 404 on every record, 403 on a form that creates one (no write right).
 """
 
 from clusters.models import Cluster, GuidanceStation
@@ -14,7 +15,7 @@ from tests.matrix import SIGNED_IN_200
 ANON = "anonymous"
 READ_ALL = SIGNED_IN_200
 # A record of 东海县: its county reads it, another county gets 404.
-READ_DONGHAI = {**READ_ALL, "other_county": 404}
+READ_DONGHAI = {**READ_ALL, "other_county": 404, "reviewer": 404}
 # A write page of a record of 东海县.
 WRITE_DONGHAI = {
     ANON: 302,
@@ -24,6 +25,7 @@ WRITE_DONGHAI = {
     "other_county": 404,
     "township": 403,
     "leader": 403,
+    "reviewer": 404,
 }
 
 
@@ -101,8 +103,8 @@ CASES = [
         # message (200), nothing is created.
         "url": "clusters:station_create",
         "args": lambda w: [],
-        "get": {**WRITE_DONGHAI, "other_county": 200},
-        "post": {**_done(302), "other_county": 200},
+        "get": {**WRITE_DONGHAI, "other_county": 200, "reviewer": 403},
+        "post": {**_done(302), "other_county": 200, "reviewer": 403},
         "data": lambda w: {"name": "矩阵新指导站", "park": w["park"].pk},
     },
     {

@@ -1,19 +1,20 @@
-"""Permission matrix rows for the Excel import (pilots/import_views.py)."""
+"""Permission matrix rows for the Excel import (pilots/import_views.py).
 
-import tempfile
+Reviewers have no write right (403 on upload and template, like leaders) and see no batch
+(an empty list, 404 on each batch).
+"""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.utils import override_settings
 
 from pilots.importing import batch_create
 from reform.scopes import Scope
 from tests.builders import next_credit_code
-from tests.matrix import SIGNED_IN_200
+from tests.matrix import SIGNED_IN_200, temporary_media
 from tests.pilots.import_files import row, xlsx
 
 READ = SIGNED_IN_200
 # Writing: leaders get 403 even where they may read.
-WRITE_FORM = READ | {"leader": 403}
+WRITE_FORM = READ | {"leader": 403, "reviewer": 403}
 UPLOADED = {
     "anonymous": 302,
     "admin": 302,
@@ -22,9 +23,10 @@ UPLOADED = {
     "other_county": 302,
     "township": 302,
     "leader": 403,
+    "reviewer": 403,
 }
 # A batch uploaded by the county official of 东海县: listed in that county's scope only.
-BATCH_READ = READ | {"other_county": 404, "township": 404}
+BATCH_READ = READ | {"other_county": 404, "township": 404, "reviewer": 404}
 BATCH_WRITE = {
     "anonymous": 302,
     "admin": 302,
@@ -33,13 +35,13 @@ BATCH_WRITE = {
     "other_county": 404,
     "township": 404,
     "leader": 403,
+    "reviewer": 404,
 }
 POST_ONLY = {role: 405 for role in READ} | {"anonymous": 302}
 
 
 def build(world: dict) -> None:
-    # Uploads go to a temporary folder, not the project's media folder.
-    override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="matrix-media-")).enable()
+    temporary_media()
     county_scope = Scope(role="county", county_id=world["county"].pk, can_write=True)
     rows = [
         row(name="矩阵导入企业有限公司", credit_code=next_credit_code()),

@@ -11,7 +11,7 @@ from tests.matrix import ROLES, SIGNED_IN_200
 
 SIGNED_IN_302 = dict.fromkeys(ROLES, 302)
 # A park of 灌南县: the 东海县 officials (county and township) get 404.
-READ_GUANNAN = {**SIGNED_IN_200, "county": 404, "township": 404}
+READ_GUANNAN = {**SIGNED_IN_200, "county": 404, "township": 404, "reviewer": 404}
 
 
 def build(world: dict) -> None:
@@ -27,7 +27,7 @@ CASES = [
         # world["park"] (cases_clusters.py) lies in 东海县.
         "url": "clusters:park_detail",
         "args": lambda w: [w["park"].pk],
-        "get": {**SIGNED_IN_200, "other_county": 404},
+        "get": {**SIGNED_IN_200, "other_county": 404, "reviewer": 404},
         "post": None,
     },
     {

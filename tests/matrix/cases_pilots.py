@@ -1,4 +1,8 @@
-"""Permission matrix rows for enterprises and pilots."""
+"""Permission matrix rows for enterprises and pilots.
+
+Reviewers see no records of any unit: the lists are empty (200), every record answers 404,
+forms that create a record answer 403 (no write right, like leaders).
+"""
 
 from reform.models import Industry
 from tests.builders import make_enterprise, make_pilot, next_credit_code
@@ -6,7 +10,7 @@ from tests.matrix import SIGNED_IN_200
 
 READ = SIGNED_IN_200
 # A record in 东海县 / 牛山街道: the other county's official gets 404.
-IN_SCOPE_READ = READ | {"other_county": 404}
+IN_SCOPE_READ = READ | {"other_county": 404, "reviewer": 404}
 # Changing a county-tier pilot: not township officials, not leaders.
 COUNTY_PILOT_WRITE = {
     "anonymous": 302,
@@ -16,6 +20,7 @@ COUNTY_PILOT_WRITE = {
     "other_county": 404,
     "township": 403,
     "leader": 403,
+    "reviewer": 404,
 }
 FORM_GET = IN_SCOPE_READ | {"leader": 403}
 SAVED = {
@@ -26,6 +31,7 @@ SAVED = {
     "other_county": 404,
     "township": 302,
     "leader": 403,
+    "reviewer": 404,
 }
 
 
@@ -40,6 +46,7 @@ CITY_PILOT_FORM = {
     "other_county": 404,
     "township": 403,
     "leader": 403,
+    "reviewer": 404,
 }
 CITY_PILOT_WRITE = CITY_PILOT_FORM | {"admin": 302, "city": 302}
 # A township-tier pilot in 牛山街道: its township official changes it and its plan too.
@@ -154,8 +161,8 @@ CASES = [
         # A new enterprise in 东海县 / 牛山街道: the other county's official is refused by the
         # form (200, errors shown, nothing saved), the leader by the view.
         "url": "pilots:enterprise_create",
-        "get": READ | {"leader": 403},
-        "post": SAVED | {"other_county": 200},
+        "get": READ | {"leader": 403, "reviewer": 403},
+        "post": SAVED | {"other_county": 200, "reviewer": 403},
         "data": enterprise_data,
     },
     {
@@ -171,7 +178,7 @@ CASES = [
         "get": IN_SCOPE_READ,
         "post": None,
     },
-    {"url": "pilots:enterprise_check", "get": READ, "post": None},
+    {"url": "pilots:enterprise_check", "get": READ | {"reviewer": 404}, "post": None},
     {"url": "pilots:region_choices", "get": READ, "post": None},
     # Rights on a pilot's own plan are the rights on the pilot (Scope.allows_pilot_write).
     {

@@ -5,7 +5,8 @@ there, so the county official of 东海县 and the township official of 牛山�
 the other county's official (灌南县) gets 404 on drafts and on writing pages of them. Published
 cases are the library: every signed-in user reads them and their photos, while their files stay
 inside the case's area. City staff (and administrators) move cases on; leaders read all and
-change nothing (403). Media reports are read by every signed-in user.
+change nothing (403). Media reports are read by every signed-in user. Reviewers see nothing of
+any unit: the lists are empty for them and every record answers 404.
 """
 
 from django.core.files.base import ContentFile
@@ -16,9 +17,12 @@ from tests.matrix import SIGNED_IN_200
 from tests.promotion.builders import make_case, make_programme, make_report, photo_bytes
 
 ANON = "anonymous"
+# Lists: every signed-in user has the page (a reviewer's is empty).
 READ_ALL = SIGNED_IN_200
+# A record every signed-in user reads, but reviewers.
+READ_PUBLIC = {**SIGNED_IN_200, "reviewer": 404}
 # A record of 牛山街道 (东海县): the other county's official gets 404.
-READ_NIUSHAN = {**READ_ALL, "other_county": 404}
+READ_NIUSHAN = {**READ_PUBLIC, "other_county": 404}
 WRITE_NIUSHAN = {
     ANON: 302,
     "admin": 200,
@@ -27,10 +31,11 @@ WRITE_NIUSHAN = {
     "other_county": 404,
     "township": 200,
     "leader": 403,
+    "reviewer": 404,
 }
 POST_ONLY = {**{role: 405 for role in READ_ALL}, ANON: 302}
 # Writing a new record: every writer has the page, leaders do not.
-NEW_RECORD = {**{role: 200 for role in READ_ALL}, ANON: 302, "leader": 403}
+NEW_RECORD = {**{role: 200 for role in READ_ALL}, ANON: 302, "leader": 403, "reviewer": 403}
 CITY_ONLY = {
     ANON: 302,
     "admin": 200,
@@ -39,6 +44,7 @@ CITY_ONLY = {
     "county": 403,
     "other_county": 403,
     "township": 403,
+    "reviewer": 403,
 }
 
 
@@ -131,7 +137,7 @@ CASES = [
     {
         "url": "promotion:case_detail",
         "args": lambda w: [w["published"].pk],
-        "get": READ_ALL,
+        "get": READ_PUBLIC,
         "post": None,
     },
     {
@@ -180,20 +186,20 @@ CASES = [
     {
         "url": "promotion:case_attachment",
         "args": lambda w: [w["published"].pk, w["photo"].pk],
-        "get": READ_ALL,
+        "get": READ_PUBLIC,
         "post": None,
     },
     {
         # A file (not a photo) of 灌南县's published case: inside 灌南县 only.
         "url": "promotion:case_attachment",
         "args": lambda w: [w["published"].pk, w["document"].pk],
-        "get": {**READ_ALL, "county": 404, "township": 404},
+        "get": {**READ_PUBLIC, "county": 404, "township": 404},
         "post": None,
     },
     {
         "url": "promotion:case_thumbnail",
         "args": lambda w: [w["published"].pk, w["photo"].pk],
-        "get": READ_ALL,
+        "get": READ_PUBLIC,
         "post": None,
     },
     {
@@ -213,7 +219,7 @@ CASES = [
     {
         "url": "promotion:report_detail",
         "args": lambda w: [w["report"].pk],
-        "get": READ_ALL,
+        "get": READ_PUBLIC,
         "post": None,
     },
     {
@@ -237,7 +243,7 @@ CASES = [
     {
         "url": "promotion:programme_detail",
         "args": lambda w: [w["programme"].pk],
-        "get": READ_ALL,
+        "get": READ_PUBLIC,
         "post": None,
     },
     {
@@ -265,6 +271,7 @@ CASES = [
             "other_county": 403,
             "township": 403,
             "leader": 403,
+            "reviewer": 403,
         },
         "post": {
             ANON: 302,
@@ -274,6 +281,7 @@ CASES = [
             "other_county": 403,
             "township": 403,
             "leader": 403,
+            "reviewer": 403,
         },
         "data": lambda w: {
             "name": "东海产改（改）",

@@ -36,6 +36,10 @@ FILE_URL = re.compile(r"export|template|errors|original|download|xlsx|csv|docx")
 NOT_WRITTEN = {
     # The uploaded workbook itself, returned byte for byte: the site writes nothing into it.
     "pilots:import_original": "the user's own upload, unchanged",
+    "demonstration:evidence_download": "the applicant's own evidence file, unchanged",
+    # Word, not a spreadsheet: reform/documents.py writes users' text as plain runs, never a
+    # field (tests/reform/test_documents.py).
+    "demonstration:notice_docx": "a Word document, through reform/documents.py",
 }
 
 
@@ -85,7 +89,31 @@ def hostile(reference, plan_year, users):
         station.pilots.add(*pilots)
         stations.append(station)
     _hostile_reports(users["city"], pilots)
-    return {"clusters": clusters, "stations": stations, "batches": _batches_with_errors(users)}
+    return {
+        "clusters": clusters,
+        "stations": stations,
+        "batches": _batches_with_errors(users),
+        "rounds": [_hostile_round(plan_year, users, pilots)],
+    }
+
+
+def _hostile_round(plan_year, users, pilots):
+    """A selection round whose recommended applications are of hostile-named enterprises."""
+    from tests.demonstration.builders import (
+        make_round,
+        open_phase,
+        recommend,
+        submitted_application,
+    )
+
+    round = make_round(plan_year, user=users["city"], phase="application")
+    county_tier = [pilot for pilot in pilots if pilot.tier == "county"][:2]
+    applications = [
+        submitted_application(round, user=users["city"], pilot=pilot) for pilot in county_tier
+    ]
+    open_phase(round, "recommendation")
+    recommend(round, applications, county=region(DONGHAI), user=users["county"])
+    return round
 
 
 def _hostile_reports(user, pilots) -> None:
@@ -173,6 +201,7 @@ DOWNLOADS = {
     "pilots:import_template": lambda w: [reverse("pilots:import_template")],
     "pilots:import_errors": _each("pilots:import_errors", "batches"),
     "promotion:report_export": lambda w: [reverse("promotion:report_export")],
+    "demonstration:ranking_export": _each("demonstration:ranking_export", "rounds"),
 }
 FORMATS = ("xlsx", "csv")
 

@@ -86,7 +86,7 @@ def check_restored(before: dict, after: dict, batch) -> None:
     # Hand-checked: what the fixture made is there, not just "equal and empty".
     assert before["counts"]["pilots.Enterprise"] == 1
     assert before["counts"]["pilots.ImportBatch"] == 1
-    assert before["counts"]["reform.User"] == 6
+    assert before["counts"]["reform.User"] == 7  # the named users of tests/conftest.py
     assert before["counts"]["reform.Region"] > 100
     assert before["counts"]["reform.StoredFileChunk"] == 3 + 3  # the photo, and one per file
     assert set(before["files"]) == {

@@ -29,8 +29,9 @@ class Command(BaseCommand):
                     _("The database already holds enterprises; demo data goes into an empty one.")
                 )
             from dashboards.demo import ensure_demo_users
+            from demonstration.demo import ensure_demo_reviewers
 
-            users = ensure_demo_users()
+            users = ensure_demo_users() + ensure_demo_reviewers()
             self.stdout.write(_("Enterprises exist already; demo data left as it is."))
         else:
             result = seed_demo(enterprises=enterprises, seed=seed)

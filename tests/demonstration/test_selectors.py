@@ -1,0 +1,75 @@
+"""The figures the overview and county pages will show (demonstration/selectors.py): a round's
+progress and the demonstration units by county-level unit, each in a fixed number of queries."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from demonstration import selectors, services
+from demonstration.models import NoticeEntry, Phase
+from tests.builders import make_pilot, region
+from tests.demonstration.builders import (
+    make_reviewer,
+    open_phase,
+    recommend,
+    score_all,
+    submitted_application,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_rounds_progress_counts_each_stage(selection, users, plan_year):
+    submitted = [submitted_application(selection, user=users["county"]) for _ in range(3)]
+    services.application_open(round=selection, pilot=make_pilot(plan_year), user=users["county"])
+    open_phase(selection, Phase.RECOMMENDATION)
+    recommend(selection, submitted[:2], county=region("320722"), user=users["county"])
+    reviewer = make_reviewer("海州专家", region="320706")
+    services.reviewers_set(round=selection, reviewers=[reviewer], user=users["city"])
+    open_phase(selection, Phase.REVIEW)
+    first, second = (
+        services.assignment_add(application=a, reviewer=reviewer, user=users["city"])
+        for a in submitted[:2]
+    )
+    score_all(first, D("80"))
+    progress = selectors.round_progress(selection)
+    assert progress == selectors.Progress(
+        drafts=1, applied=3, recommended=2, reviewed=1, on_notice=0, named=0
+    )
+    NoticeEntry.objects.create(round=selection, application=submitted[0], position=1)
+    assert selectors.round_progress(selection).on_notice == 0  # listed, not yet published
+    selection.notice_published_at = selection.created_at
+    selection.save()
+    assert selectors.round_progress(selection).on_notice == 1
+    with CaptureQueriesContext(connection) as queries:
+        selectors.round_progress(selection)
+    assert len(queries) == 1
+
+
+def test_demonstration_units_are_counted_by_county_for_the_plan_year(plan_year, reference):
+    from reform.services import plan_year_create
+
+    for county, n in (("320722", 2), ("320724", 1)):
+        for _ in range(n):
+            make_pilot(plan_year, status="demonstration", county=county, township=None)
+    make_pilot(plan_year, status="confirmed", county="320722", township=None)
+    make_pilot(plan_year_create(year=2025), status="demonstration", county="320706", township=None)
+    rows = selectors.demonstration_units_by_county(plan_year)
+    counts = {row.county.code: row.count for row in rows}
+    assert counts["320722"] == 2 and counts["320724"] == 1 and counts["320706"] == 0
+    assert len(rows) == 7  # every county-level unit of the city, in code order
+    assert [r.county.code for r in rows] == sorted(counts)
+    donghai = selectors.demonstration_units_by_county(plan_year, within=region("320722"))
+    assert [(r.county.code, r.count) for r in donghai] == [("320722", 2)]
+    city = region("320722").parent
+    assert len(selectors.demonstration_units_by_county(plan_year, within=city)) == 7
+    with CaptureQueriesContext(connection) as queries:
+        selectors.demonstration_units_by_county(plan_year)
+    assert len(queries) == 1
+
+
+def test_the_running_round_is_the_plan_years(selection, plan_year):
+    assert selectors.running_round(plan_year) == selection
+    assert selectors.running_round(None) is None
