@@ -40,6 +40,7 @@ def test_a_pilot_goes_from_application_to_demonstration_unit(
 
     # The county official applies, with an evidence file, and submits.
     context, page = _as(browser, live_server, "donghai")
+    page.click("nav.nav >> text=示范引领")  # the menu of the top bar
     page.click("nav.nav >> text=示范评选")
     page.click(f"text={round.name}")
     page.click("text=为试点企业申报")
