@@ -172,6 +172,18 @@ class PilotForm(VersionedForm):
         self.fields["tier"].choices = tiers
         if len(tiers) == 1:
             self.fields["tier"].initial = tiers[0][0]
+        # A demonstration unit's status is its naming's (demonstration app): shown, not changed.
+        if self.instance.pk and self.instance.status == Pilot.Status.DEMONSTRATION:
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = _(
+                "Named in a selection round; the naming is revoked there, not here."
+            )
+        else:
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in Pilot.Status.choices
+                if value in Pilot.TYPED_STATUSES
+            ]
 
     def clean_tier(self) -> str:
         tier = self.cleaned_data["tier"]
@@ -199,5 +211,10 @@ class PilotForm(VersionedForm):
 
 
 class PilotStatusForm(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("status"), choices=Pilot.Status.choices)
+    status = forms.ChoiceField(
+        label=gettext_lazy("status"),
+        choices=[
+            (value, label) for value, label in Pilot.Status.choices if value in Pilot.TYPED_STATUSES
+        ],
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)

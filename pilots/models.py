@@ -207,6 +207,9 @@ class Pilot(models.Model):
 
     # Statuses that count toward a quota; proposed ones are the pipeline.
     COUNTED_STATUSES = (Status.CONFIRMED, Status.DEMONSTRATION)
+    # The demonstration status is given and taken by a selection round's naming and its
+    # revocation (the demonstration app), never typed: the statuses people set by hand.
+    TYPED_STATUSES = (Status.PROPOSED, Status.CONFIRMED, Status.WITHDRAWN)
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="pilots"

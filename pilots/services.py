@@ -99,13 +99,33 @@ def pilot_update(
     return pilot
 
 
+class NamedStatusError(ValueError):
+    """A status change that only a selection round's naming (or its revocation) may make."""
+
+
 def pilot_set_status(
-    *, pilot: Pilot, status: str, version: int, user: User | None, reason: str = ""
+    *,
+    pilot: Pilot,
+    status: str,
+    version: int,
+    user: User | None,
+    reason: str = "",
+    by_naming: bool = False,
 ) -> Pilot:
     """Change the status; withdrawing keeps the record (it just stops counting).
 
-    `reason` goes into the history record (a naming names its selection round there).
+    Becoming a demonstration unit, or ceasing to be one, is a naming's or a revocation's doing
+    (`by_naming`); anyone else gets NamedStatusError. `reason` goes into the history record (a
+    naming names its selection round there).
     """
+    demonstration = Pilot.Status.DEMONSTRATION
+    if not by_naming and status != pilot.status and demonstration in (status, pilot.status):
+        raise NamedStatusError(
+            _(
+                "A pilot becomes a demonstration unit by a selection round's naming, and stops "
+                "being one when the naming is revoked there."
+            )
+        )
     return pilot_update(
         pilot=pilot, version=version, user=user, fields={"status": status}, reason=reason
     )

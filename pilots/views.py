@@ -324,7 +324,7 @@ def pilot_detail(request, pk: int):
         # The plan is part of the pilot: the same rights.
         "can_plan": may_change,
         "status_form": PilotStatusForm(initial={"status": pilot.status, "version": pilot.version})
-        if may_change
+        if may_change and pilot.status != Pilot.Status.DEMONSTRATION
         else None,
         "panels": pilot_panels(pilot, scope),
     }
@@ -398,7 +398,7 @@ def pilot_status(request, pk: int):
             version=form.cleaned_data["version"],
             user=request.user,
         )
-    except services.StaleEditError as error:
+    except (services.StaleEditError, services.NamedStatusError) as error:
         messages.error(request, str(error))
         return redirect(pilot)
     messages.success(

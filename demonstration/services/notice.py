@@ -279,7 +279,12 @@ def _set_status(pilot: Pilot, status: str, *, user: User | None, reason: str) ->
     pilot.refresh_from_db(fields=["version", "status"])
     try:
         pilot_set_status(
-            pilot=pilot, status=status, version=pilot.version, user=user, reason=reason
+            pilot=pilot,
+            status=status,
+            version=pilot.version,
+            user=user,
+            reason=reason,
+            by_naming=True,
         )
     except StaleEditError as error:  # someone saved the pilot at this very moment
         raise ValidationError(str(error)) from None
