@@ -293,7 +293,10 @@ class PilotPlanner:
 
 
 def counted_status(rng: random.Random) -> str:
-    return Pilot.Status.DEMONSTRATION if rng.random() < 0.15 else Pilot.Status.CONFIRMED
+    # Demonstration units come from the selection rounds' namings only (demonstration/demo.py);
+    # the draw stays so that the rest of the demo data does not change.
+    rng.random()
+    return Pilot.Status.CONFIRMED
 
 
 def plan_pilots(rng, enterprises, plan_year, *, scale: float, townships, registered_by):
