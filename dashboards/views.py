@@ -19,6 +19,7 @@ from clusters.selectors import cluster_pilot_counts, station_pilot_counts
 from dashboards import records
 from dashboards.exports import xlsx_response
 from dashboards.promotion import promotion_context
+from dashboards.selection import selection_context
 from dashboards.tables import (
     ClusterTable,
     CountyPilotTable,
@@ -197,8 +198,10 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
     makeup = pilot_makeup(plan_year, within=city, county_ids=progress.county_ids)
     city_urls = records.rule_urls(city_row, plan_year, scope)
     promotion, promotion_tables = promotion_context(plan_year, city)
+    selection, selection_tables = selection_context(plan_year, city, scope)
     return {
         **promotion,
+        **selection,
         **_common(progress),
         "city_row": city_row,
         "city_url": city_urls[0],
@@ -215,6 +218,7 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             CountyTable(counties, order_by="status_order"),
             *_makeup_tables(makeup),
             *_cluster_tables(plan_year, city),
+            *selection_tables,
             *promotion_tables,
         ],
     }
@@ -231,6 +235,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
         plan_year=plan_year, region=county, tiers=[Pilot.Tier.COUNTY, Pilot.Tier.CITY]
     )
     promotion, promotion_tables = promotion_context(plan_year, county)
+    selection, selection_tables = selection_context(plan_year, county, scope)
     headlines = [
         records.headline_rule(_("County-tier pilots"), county_progress.main),
         records.headline_rule(_("Of them in development zones"), county_progress.dev),
@@ -242,6 +247,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
     return {
         **_common(progress),
         **promotion,
+        **selection,
         "county": record,
         "township_summary": county_progress.townships,
         "makeup": makeup,
@@ -262,6 +268,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
             ParkTable(records.park_records(parks, plan_year, county, scope)),
             *_makeup_tables(makeup),
             *_cluster_tables(plan_year, county),
+            *selection_tables,
             *promotion_tables,
         ],
     }

@@ -55,8 +55,13 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _progress_annotations() -> dict:
-    applications = Application.objects.filter(round=OuterRef("pk"))
+def _progress_annotations(within: Region | None = None) -> dict:
+    """The progress figures as annotations of a round; of one county-level unit's pilots (by
+    where their enterprise lies, city-tier ones included) when `within` is one."""
+    place = {}
+    if within is not None and within.level == Region.Level.COUNTY:
+        place = {"pilot__enterprise__county": within}
+    applications = Application.objects.filter(round=OuterRef("pk"), **place)
     recommended = applications.filter(status=Application.Status.RECOMMENDED)
     assignments = Assignment.objects.filter(application=OuterRef("pk"))
     reviewed = recommended.filter(
@@ -68,9 +73,16 @@ def _progress_annotations() -> dict:
         "n_applied": _count(applications.filter(status__in=Application.DECIDED)),
         "n_recommended": _count(recommended),
         "n_reviewed": _count(reviewed),
-        "n_listed": _count(NoticeEntry.objects.filter(round=OuterRef("pk"), removed_at=None)),
-        "n_named": _count(Naming.objects.filter(round=OuterRef("pk"), revoked_at=None)),
+        "n_listed": _count(
+            NoticeEntry.objects.filter(round=OuterRef("pk"), removed_at=None, **_via(place))
+        ),
+        "n_named": _count(Naming.objects.filter(round=OuterRef("pk"), revoked_at=None, **place)),
     }
+
+
+def _via(place: dict) -> dict:
+    """A place filter of applications for a model that reaches the pilot through one."""
+    return {f"application__{path}": value for path, value in place.items()}
 
 
 @dataclass(frozen=True)
@@ -110,17 +122,28 @@ def round_list(*, scope: Scope) -> QuerySet[SelectionRound]:
     )
 
 
-def round_progress(round: SelectionRound) -> Progress:
-    """The running round's progress for the overview and county pages: one query."""
-    annotated = SelectionRound.objects.annotate(**_progress_annotations()).get(pk=round.pk)
+def round_progress(round: SelectionRound, within: Region | None = None) -> Progress:
+    """The running round's progress for the overview and county pages (of the county-level
+    unit's own pilots when `within` is one): one query."""
+    annotations = _progress_annotations(within)
+    annotated = SelectionRound.objects.annotate(**annotations).get(pk=round.pk)
     return Progress.of(annotated)
 
 
-def running_round(plan_year: PlanYear | None) -> SelectionRound | None:
-    """The plan year's round, if it has one (one query)."""
+def running_round_with_progress(
+    plan_year: PlanYear | None, within: Region | None = None
+) -> SelectionRound | None:
+    """The plan year's round, annotated for `Progress.of` (of `within`'s own pilots when it is
+    a county-level unit) and with its phases in order: two queries (one without a round)."""
     if plan_year is None:
         return None
-    return SelectionRound.objects.filter(plan_year=plan_year).first()
+    return (
+        SelectionRound.objects.filter(plan_year=plan_year)
+        .annotate(**_progress_annotations(within))
+        .prefetch_related(Prefetch("phases", queryset=RoundPhase.objects.order_by("opens_at")))
+        .order_by("pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

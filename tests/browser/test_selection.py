@@ -100,11 +100,19 @@ def test_a_pilot_goes_from_application_to_demonstration_unit(
     page.click("button:has-text('发布公示')")
     assert "公示已发布" in page.inner_text(".messages")
     assert name in page.inner_text("#notice")
+    page.goto(f"{url}/")
+    donghai = "#demonstration-counties li:has-text('东海县') b"
+    before = int(page.inner_text(donghai))
+    assert page.inner_text("#selection-steps li:has-text('已命名') .bar-value") == "0"
     open_phase(round, Phase.NAMING)
-    page.reload()
+    page.goto(f"{url}/demonstration/rounds/{round.pk}/notice/")
     page.click("button:has-text('命名名单中的单位')")
     assert "已命名 1 家示范单位。" in page.inner_text(".messages")
     page.click(f"#namings >> text={name}")
     assert page.inner_text("#pilot-status") == "示范单位"
     assert "已命名示范单位" in page.inner_text("#selection-panel")
+    # The overview shows one more demonstration unit, and the round's named step.
+    page.goto(f"{url}/")
+    assert int(page.inner_text(donghai)) == before + 1
+    assert page.inner_text("#selection-steps li:has-text('已命名') .bar-value") == "1"
     context.close()

@@ -71,5 +71,9 @@ def test_demonstration_units_are_counted_by_county_for_the_plan_year(plan_year, 
 
 
 def test_the_running_round_is_the_plan_years(selection, plan_year):
-    assert selectors.running_round(plan_year) == selection
-    assert selectors.running_round(None) is None
+    with CaptureQueriesContext(connection) as queries:
+        running = selectors.running_round_with_progress(plan_year)
+        phases = [phase.phase for phase in running.phases.all()]
+    assert running == selection and len(queries) == 2
+    assert phases == ["application", "recommendation", "review", "notice", "naming"]
+    assert selectors.running_round_with_progress(None) is None
