@@ -373,7 +373,7 @@ class ImportBatch(models.Model):
     pilots_created = models.PositiveIntegerField(_("pilots created"), default=0)
     pilots_updated = models.PositiveIntegerField(_("pilots updated"), default=0)
     pilots_unchanged = models.PositiveIntegerField(_("pilots unchanged"), default=0)
-    # Links the extension columns add (pilots.import_columns), by field: {"cluster": 3}.
+    # Links the extension columns add (pilots.imports.columns), by field: {"cluster": 3}.
     link_counts = models.JSONField(_("links added"), default=dict, blank=True)
     # A digest of the matched records' versions at preview time: confirm compares it.
     state_digest = models.CharField(max_length=64, blank=True)

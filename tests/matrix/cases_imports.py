@@ -1,4 +1,4 @@
-"""Permission matrix rows for the Excel import (pilots/import_views.py).
+"""Permission matrix rows for the Excel import (pilots/imports/views.py).
 
 Reviewers have no write right (403 on upload and template, like leaders) and see no batch
 (an empty list, 404 on each batch).
@@ -6,7 +6,7 @@ Reviewers have no write right (403 on upload and template, like leaders) and see
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pilots.importing import batch_create
+from pilots.imports.plan import batch_create
 from reform.scopes import Scope
 from tests.builders import next_credit_code
 from tests.matrix import SIGNED_IN_200, temporary_media

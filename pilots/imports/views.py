@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilots import import_apply, importing, selectors, writers
-from pilots.import_columns import COLUMN_EXTENSIONS
-from pilots.import_workbooks import error_workbook, template_workbook
+from pilots import selectors, writers
+from pilots.imports import apply, plan
+from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.paging import page_number, page_size, paginate
 from reform.scopes import get_object_in_scope, require_write, scope_for
@@ -80,7 +81,7 @@ def import_upload(request):
         form = ImportUploadForm()
     if request.method == "POST" and plan_year is not None and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = importing.batch_create(
+        batch = plan.batch_create(
             data=upload.read(),
             filename=upload.name,
             user=request.user,
@@ -140,7 +141,7 @@ def _plan_page(batch: ImportBatch, number: int, size: int):
     plan file: a preview of 100,000 rows is never loaded whole for a page of 100."""
     start = (number - 1) * size
     window, count, summary = [], 0, {}
-    for item in importing.iter_plan(batch):
+    for item in plan.iter_plan(batch):
         if isinstance(item, dict):
             summary = item
         elif _changes_something(item):
@@ -156,31 +157,31 @@ def _plan_page(batch: ImportBatch, number: int, size: int):
 
 def _changes_something(row: list) -> bool:
     return (
-        row[importing.R_ACTION] != "same"
-        or row[importing.R_PILOT_ACTION] in ("create", "update")
+        row[plan.R_ACTION] != "same"
+        or row[plan.R_PILOT_ACTION] in ("create", "update")
         or bool(_links(row))
     )
 
 
 def _links(row: list) -> list:
-    return row[importing.R_LINKS] if len(row) > importing.R_LINKS else []
+    return row[plan.R_LINKS] if len(row) > plan.R_LINKS else []
 
 
 def _describe(row: list) -> dict:
     """A plan row as the preview table shows it, fields named as the forms name them."""
-    values = dict(zip(importing.ENTERPRISE_FIELDS, row[importing.R_VALUES], strict=True))
+    values = dict(zip(plan.ENTERPRISE_FIELDS, row[plan.R_VALUES], strict=True))
 
     def labelled(model, changes):
         return [(model._meta.get_field(name).verbose_name, old, new) for name, old, new in changes]
 
     return {
-        "number": row[importing.R_NUMBER],
-        "code": row[importing.R_CODE],
+        "number": row[plan.R_NUMBER],
+        "code": row[plan.R_CODE],
         "name": values["name"],
-        "action": row[importing.R_ACTION],
-        "changes": labelled(Enterprise, row[importing.R_CHANGES] or []),
-        "pilot_action": row[importing.R_PILOT_ACTION],
-        "pilot_changes": labelled(Pilot, row[importing.R_PILOT_CHANGES] or []),
+        "action": row[plan.R_ACTION],
+        "changes": labelled(Enterprise, row[plan.R_CHANGES] or []),
+        "pilot_action": row[plan.R_PILOT_ACTION],
+        "pilot_changes": labelled(Pilot, row[plan.R_PILOT_CHANGES] or []),
         "links": [
             COLUMN_EXTENSIONS[name].describe(label)
             for name, _pk, label in _links(row)
@@ -244,14 +245,14 @@ def import_confirm(request, pk: int):
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
     try:
-        batch = import_apply.batch_apply(batch=batch, user=request.user, scope=scope)
-    except import_apply.NotPreviewed:
+        batch = apply.batch_apply(batch=batch, user=request.user, scope=scope)
+    except apply.NotPreviewed:
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
     except FileNotFoundError:
         messages.error(request, PLAN_GONE)
         return redirect(batch)
-    except import_apply.StalePreview:
+    except apply.StalePreview:
         messages.warning(
             request,
             _(
@@ -283,7 +284,7 @@ def import_discard(request, pk: int):
     scope, batch = _batch(request, pk)
     require_write(scope)
     if batch.status == ImportBatch.Status.PREVIEWED:
-        importing.batch_discard(batch=batch)
+        plan.batch_discard(batch=batch)
         messages.info(request, _("The import was discarded; nothing was changed."))
     else:
         messages.error(request, _("This import is no longer waiting for confirmation."))
@@ -296,8 +297,8 @@ def import_undo(request, pk: int):
     scope, batch = _batch(request, pk)
     require_write(scope)
     try:
-        import_apply.batch_undo(batch=batch, user=request.user)
-    except import_apply.CannotUndo as exc:
+        apply.batch_undo(batch=batch, user=request.user)
+    except apply.CannotUndo as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The import was undone: every record is as it was before."))

@@ -22,9 +22,9 @@ from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilots.import_checks import Places
-from pilots.import_columns import COLUMN_EXTENSIONS
-from pilots.importing import (
+from pilots.imports.check import Places
+from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.plan import (
     CHUNK,
     ENTERPRISE_COLUMNS,
     ENTERPRISE_FIELDS,
@@ -238,7 +238,7 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 class _UndoLog:
     """What undo needs, written as the apply goes: ids created, values found before."""
 
-    # And "links:<field>" for each extension column (pilots.import_columns) that wrote links.
+    # And "links:<field>" for each extension column (pilots.imports.columns) that wrote links.
     KEYS = ("enterprises_created", "enterprises_before", "pilots_created", "pilots_before")
 
     def __init__(self):

@@ -1,9 +1,9 @@
 """The Excel import pipeline: an upload becomes a batch with a preview of what it would do.
 
-Reading the file is pilots.spreadsheet's job, checking the rows pilots.import_checks'; this
+Reading the file is pilots.imports.read's job, checking the rows pilots.imports.check'; this
 module compares the checked rows with the database, writes the plan (one entry per accepted
 row, every error of every rejected row) next to the uploaded file, and writes nothing else.
-pilots.import_apply applies exactly that plan on confirmation, in one transaction.
+pilots.imports.apply applies exactly that plan on confirmation, in one transaction.
 
 Speed matters (10,000 rows previewed and applied in under 2 s): existing records are loaded by
 credit code a chunk at a time, so the number of queries grows with the number of chunks, never
@@ -23,9 +23,9 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from pilots.import_checks import Lookups, RowChecker, RowError, plan_state_control
+from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
+from pilots.imports.read import HEADERS, SpreadsheetError, Table, read_table
 from pilots.models import Enterprise, ImportBatch, Pilot
-from pilots.spreadsheet import HEADERS, SpreadsheetError, Table, read_table
 from reform.creditcode import normalise_credit_code
 from reform.models import PlanYear, User
 from reform.scopes import Scope

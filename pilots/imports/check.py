@@ -15,10 +15,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from pilots.import_columns import COLUMN_EXTENSIONS, ColumnError
+from pilots.imports.columns import COLUMN_EXTENSIONS, ColumnError
+from pilots.imports.read import HEADERS, Table, parse_bool
 from pilots.models import Enterprise, Pilot
 from pilots.ownership import OwnershipGroup, group_of, state_control_error
-from pilots.spreadsheet import HEADERS, Table, parse_bool
 from reform.creditcode import CreditCodeError, validate_credit_code
 from reform.models import Industry, Park, Region, User
 from reform.places import place_errors
@@ -230,7 +230,7 @@ class Lookups:
             "status": {value: str(label) for value, label in Pilot.Status.choices},
         }
         self.yes_no = {True: _("yes"), False: _("no")}
-        # Columns whose meaning a higher layer supplies (see pilots.import_columns).
+        # Columns whose meaning a higher layer supplies (see pilots.imports.columns).
         self.resolvers = {
             name: extension.resolver(scope) for name, extension in COLUMN_EXTENSIONS.items()
         }
@@ -363,7 +363,7 @@ class RowChecker:
                 error("park", _("Unknown park."))
             else:
                 # Said here too, so that it shows with the row's other errors; the merged
-                # record is checked again in the plan (importing._plan_row).
+                # record is checked again in the plan (plan._plan_row).
                 wrong = lookups.place_errors(county_id, park_id=park_id).get("park")
                 if wrong:
                     error("park", wrong)
