@@ -22,13 +22,15 @@ from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilots.imports.check import Places
+from pilots.imports.check import Places, allowed_tiers
 from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.plan import (
     CHUNK,
+    ENTERPRISE_COLUMN,
     ENTERPRISE_COLUMNS,
     ENTERPRISE_FIELDS,
     ENTERPRISE_VALUES,
+    PILOT_COLUMN,
     PILOT_COLUMNS,
     PILOT_FIELDS,
     PILOT_VALUES,
@@ -48,6 +50,7 @@ from pilots.imports.plan import (
     iter_plan,
     load_existing,
 )
+from pilots.imports.scope import batch_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import state_control_error
 from reform.models import User
@@ -205,14 +208,17 @@ def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
     """Apply exactly the previewed plan in one transaction, or raise StalePreview.
 
     When a matched record changed after the preview, the transaction is rolled back: the batch
-    is validated again against the current data and the user confirms the new preview.
+    is validated again against the current data and the user confirms the new preview. The
+    same happens when a row would write outside the uploader's scope or `scope` (the
+    confirming user's): whoever checked the preview last, nothing is written outside both.
     """
+    scope = batch_scope(batch, scope)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if batch.status != ImportBatch.Status.PREVIEWED:
                 raise NotPreviewed(batch.status)
-            _apply_rows(batch, user)
+            _apply_rows(batch, user, scope)
     except _Stale:
         batch.refresh_from_db()
         batch_revalidate(batch=batch, scope=scope)
@@ -286,9 +292,9 @@ PILOT_INSERT = [
 ]
 
 
-def _apply_rows(batch: ImportBatch, user: User | None) -> None:
+def _apply_rows(batch: ImportBatch, user: User | None, scope: Scope) -> None:
     """Write the plan a chunk of rows at a time; raise _Stale (rolling back) at the end if any
-    matched record differs from what the preview saw."""
+    matched record differs from what the preview saw, at once if a row lies outside `scope`."""
     now = timezone.now()
     reason = batch.change_reason
     user_id = user.pk if user else None
@@ -302,7 +308,10 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
         for row in rows:
             code = row[R_CODE]
             found = existing.get(code)
-            digest.add(code, found, pilots.get(found[0]) if found else None)
+            pilot = pilots.get(found[0]) if found else None
+            digest.add(code, found, pilot)
+            if not _inside(scope, row, found, pilot):
+                raise _Stale
             if row[R_ACTION] == "same":
                 continue
             if not _still_valid(row[R_VALUES], places):
@@ -364,6 +373,27 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
     batch.applied_by = user
     batch.message = ""
     batch.save()
+
+
+def _inside(scope: Scope, row: list, found: tuple | None, pilot: tuple | None) -> bool:
+    """Whether everything the row writes lies inside `scope`: the enterprise as it is and as it
+    will be, and the pilot's tier before and after (the plan's own rules, checked again)."""
+    if len(row[R_VALUES]) != len(ENTERPRISE_FIELDS):
+        return False  # planned before a field was added: made again
+    new = dict(zip(ENTERPRISE_FIELDS, row[R_VALUES], strict=True))
+    places = [(new["county"], new["township"])]
+    if found is not None:
+        places.append(
+            (found[ENTERPRISE_COLUMN["county_id"]], found[ENTERPRISE_COLUMN["township_id"]])
+        )
+    if not all(scope.allows(county_id=c, township_id=t) for c, t in places):
+        return False
+    if row[R_PILOT_ACTION] in ("create", "update"):
+        tiers = {row[R_PILOT_VALUES][PILOT_FIELDS.index("tier")]}
+        if pilot is not None:
+            tiers.add(pilot[PILOT_COLUMN["tier"]])
+        return tiers <= set(allowed_tiers(scope))
+    return True
 
 
 def _still_valid(values: list, places: Places) -> bool:

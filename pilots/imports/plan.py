@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
 from pilots.imports.read import HEADERS, SpreadsheetError, Table, read_table
+from pilots.imports.scope import batch_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import normalise_credit_code
 from reform.models import PlanYear, User
@@ -78,6 +79,8 @@ PILOT_COLUMNS = [
     "version",
     "updated_at",
 ]
+ENTERPRISE_COLUMN = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
+PILOT_COLUMN = {name: index for index, name in enumerate(PILOT_COLUMNS)}
 ENTERPRISE_VALUES = slice(2, 2 + len(ENTERPRISE_FIELDS))
 PILOT_VALUES = slice(2, 2 + len(PILOT_FIELDS))
 
@@ -486,6 +489,8 @@ def batch_create(
 
 
 def batch_revalidate(*, batch: ImportBatch, scope: Scope) -> ImportBatch:
+    """Check the batch again, inside its uploader's scope and `scope` (the user's who asks)."""
+    scope = batch_scope(batch, scope)
     with batch.original.open("rb") as handle:
         data = handle.read()
     _store_preview(batch, build_preview(read_upload(data), scope=scope, plan_year=batch.plan_year))
