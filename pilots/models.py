@@ -362,6 +362,9 @@ class ImportBatch(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
     )
     message = models.TextField(_("message"), blank=True)
+    # The message as a code and its values (reform.messages), read in the reader's language;
+    # batches from before keep only `message`.
+    message_code = models.JSONField(null=True, blank=True, default=None)
     header_row = models.PositiveIntegerField(_("header row"), null=True, blank=True)
     unrecognised = models.JSONField(_("unrecognised columns"), default=list, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
@@ -401,6 +404,13 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pilots:import_detail", args=[self.pk])
+
+    @property
+    def message_text(self) -> str:
+        """Why the batch failed, in the reader's language."""
+        from reform.messages import render
+
+        return render(self.message_code) if self.message_code else self.message
 
     @property
     def change_reason(self) -> str:

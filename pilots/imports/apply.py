@@ -372,6 +372,7 @@ def _apply_rows(batch: ImportBatch, user: User | None, scope: Scope) -> None:
     batch.applied_at = now
     batch.applied_by = user
     batch.message = ""
+    batch.message_code = None
     batch.save()
 
 

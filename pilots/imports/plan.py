@@ -12,6 +12,7 @@ per row, and the plan is streamed to a compressed file rather than held in memor
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -21,13 +22,14 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.utils.translation import gettext as _
 
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
+from pilots.imports.messages import say
 from pilots.imports.read import HEADERS, SpreadsheetError, Table, read_table
 from pilots.imports.scope import batch_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import normalise_credit_code
+from reform.messages import from_lazy, in_every_language, render
 from reform.models import PlanYear, User
 from reform.scopes import Scope
 from reform.text import normalise_text
@@ -230,8 +232,7 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
                         "credit_code",
                         checker.header("credit_code"),
                         parsed.credit_code,
-                        _("The same credit code is also on row %(rows)s of the file.")
-                        % {"rows": others},
+                        say("code_twice", rows=others),
                     )
                 )
             if not parsed.errors:
@@ -301,11 +302,7 @@ def _plan_row(
         if not scope.allows(county_id=old["county"], township_id=old["township"]):
             reject(
                 "credit_code",
-                _(
-                    "This enterprise is registered outside your area (%(county)s); "
-                    "ask the city union to change it."
-                )
-                % {"county": lookups.region_names.get(old["county"], "")},
+                say("registered_elsewhere", county=lookups.region_names.get(old["county"], "")),
                 parsed.credit_code,
             )
             return
@@ -326,7 +323,7 @@ def _plan_row(
         new = {**ENTERPRISE_DEFAULTS, **given}
         for name in ("industry", "ownership"):
             if name not in given:
-                reject(name, _("Needed for a new enterprise."))
+                reject(name, say("needed_for_new"))
     for name, message in lookups.place_errors(
         new.get("county"), new.get("township"), new.get("park")
     ).items():
@@ -335,10 +332,10 @@ def _plan_row(
     plan_state_control(given, new, reject, lookups)
     if not scope.allows(county_id=new.get("county"), township_id=new.get("township")):
         if scope.township_id is not None and not new.get("township"):
-            reject("township", _("Give your township or street."))
+            reject("township", say("give_township"))
         else:
             name = "township" if scope.township_id is not None else "county"
-            reject(name, _("This lies outside your area."), lookups.display(name, new.get(name)))
+            reject(name, say("outside_area"), lookups.display(name, new.get(name)))
 
     pilot_found = pilots.get(found[0]) if found is not None else None
     pilot_action, pilot_values, pilot_changes = "", None, None
@@ -348,7 +345,7 @@ def _plan_row(
         if pilot_new != pilot_old and not {pilot_old["tier"], pilot_new["tier"]} <= set(
             lookups.tiers
         ):
-            reject("tier", _("You cannot change a pilot of this tier."), "")
+            reject("tier", say("tier_cannot_change"), "")
         pilot_changes = [
             [name, lookups.display(name, pilot_old[name]), lookups.display(name, pilot_new[name])]
             for name in PILOT_FIELDS
@@ -358,12 +355,12 @@ def _plan_row(
         pilot_values = [pilot_new[name] for name in PILOT_FIELDS]
     elif parsed.pilot:
         if "tier" not in parsed.pilot:
-            reject("tier", _("Give the pilot tier."))
+            reject("tier", say("tier_missing"))
         pilot_new = {"status": Pilot.Status.PROPOSED, "own_plan": "", **parsed.pilot}
         pilot_action = "create"
         pilot_values = [pilot_new.get(name) for name in PILOT_FIELDS]
     if pilot_values and pilot_values[0] == Pilot.Tier.TOWNSHIP and not new.get("township"):
-        reject("township", _("A township-tier pilot needs an enterprise with a township."))
+        reject("township", say("township_tier_needs_township"))
     new_links = [
         link for link in parsed.links if found is None or (found[0], link[1]) not in links[link[0]]
     ]
@@ -372,7 +369,11 @@ def _plan_row(
         # enterprise is already in changes nothing.
         refusal = lookups.resolvers[name].refusal(target)
         if refusal:
-            reject(name, refusal, label)
+            reject(
+                name,
+                in_every_language(functools.partial(lookups.resolvers[name].refusal, target)),
+                label,
+            )
     if parsed.errors:
         return
 
@@ -464,6 +465,7 @@ def batch_create(
     except SpreadsheetError as exc:
         batch.status = ImportBatch.Status.FAILED
         batch.message = str(exc)
+        batch.message_code = from_lazy(exc.message, exc.params)
         table = None
     batch.original.save(filename, ContentFile(data), save=False)
     batch.save()
@@ -473,15 +475,15 @@ def batch_create(
         batch.status = ImportBatch.Status.FAILED
         batch.header_row = table.header_row
         batch.unrecognised = table.unrecognised
-        batch.message = _("Required columns are missing: %(columns)s.") % {
-            "columns": "、".join(HEADERS[name] for name in table.missing_required)
-        }
+        batch.message_code = say(
+            "columns_missing", columns="、".join(HEADERS[name] for name in table.missing_required)
+        )
+        batch.message = render(batch.message_code)
     elif not table.rows:
         batch.status = ImportBatch.Status.FAILED
         batch.header_row = table.header_row
-        batch.message = _("The header row was found (row %(row)d), but no rows below it.") % {
-            "row": table.header_row
-        }
+        batch.message_code = say("no_rows", row=table.header_row)
+        batch.message = render(batch.message_code)
     else:
         _store_preview(batch, build_preview(table, scope=scope, plan_year=plan_year))
     batch.save()

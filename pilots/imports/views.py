@@ -18,6 +18,7 @@ from pilots.imports import apply, plan
 from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
+from reform.messages import render as render_message
 from reform.paging import page_number, page_size, paginate
 from reform.scopes import get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
@@ -122,7 +123,10 @@ def import_detail(request, pk: int):
         changes = [_describe(row) for row in page]
         _link_records(changes, scope=scope, plan_year=batch.plan_year)
         context.update(
-            errors=summary["errors"][:ERRORS_SHOWN],
+            errors=[
+                [row, field, header, value, render_message(message)]
+                for row, field, header, value, message in summary["errors"][:ERRORS_SHOWN]
+            ],
             more_errors=max(len(summary["errors"]) - ERRORS_SHOWN, 0),
             page=page,
             changes=changes,

@@ -19,6 +19,7 @@ from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.plan import batch_create
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
+from reform.messages import render
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, next_credit_code
 from tests.pilots.import_files import COLUMNS, row, use_test_settings, xlsx
@@ -49,7 +50,7 @@ def confirm(batch, user) -> ImportBatch:
 
 def errors(batch):
     """(row, field, header, value, message) of every error of the preview."""
-    return [tuple(e) for e in plan.load_plan(batch)["errors"]]
+    return [(*e[:4], render(e[4])) for e in plan.load_plan(batch)["errors"]]
 
 
 def unchanged_row(enterprise, **values):

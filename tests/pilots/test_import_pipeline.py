@@ -11,6 +11,7 @@ from pilots.imports.check import EXAMPLE_CREDIT_CODE
 from pilots.imports.plan import batch_create
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
+from reform.messages import render
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, make_pilot, next_credit_code
 from tests.pilots.import_files import row, use_test_settings, xlsx
@@ -32,7 +33,7 @@ def confirm(batch, user):
 
 
 def errors(batch):
-    return [(e[0], e[1], e[4]) for e in plan.load_plan(batch)["errors"]]
+    return [(e[0], e[1], render(e[4])) for e in plan.load_plan(batch)["errors"]]
 
 
 def test_it_previews_new_rows_without_writing_anything(users, plan_year):

@@ -13,6 +13,7 @@ from pilots.imports import plan
 from pilots.imports.apply import StalePreview, batch_apply
 from pilots.imports.plan import batch_create
 from pilots.models import Enterprise, ImportBatch
+from reform.messages import render
 from reform.models import Park
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, next_credit_code, region
@@ -35,7 +36,7 @@ def upload(user, plan_year, data):
 
 
 def errors(batch):
-    return [(e[0], e[1], e[4]) for e in plan.load_plan(batch)["errors"]]
+    return [(e[0], e[1], render(e[4])) for e in plan.load_plan(batch)["errors"]]
 
 
 # The place rule -----------------------------------------------------------------------------------
