@@ -495,7 +495,8 @@ def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
         )
         batch.status = ImportBatch.Status.UNDONE
         batch.undone_at = now
-        batch.save(update_fields=["status", "undone_at"])
+        batch.undone_by = user
+        batch.save(update_fields=["status", "undone_at", "undone_by"])
     return batch
 
 

@@ -43,6 +43,8 @@ FOREIGN_KEYS = {"county", "township", "park", "industry"}
 # Compared after normalising: full-width and half-width forms are the same text.
 TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")
 PILOT_FIELDS = ("tier", "status", "own_plan")
+# Where a pilot counts toward the quotas (pilots.quotas.rule_targets).
+PLACE_FIELDS = ("county", "township", "park")
 ENTERPRISE_DEFAULTS = {
     "township": None,
     "park": None,
@@ -143,10 +145,25 @@ class Preview:
         self.rejected = 0
         self.counts: dict[str, int] = {}
         self.link_counts: dict[str, int] = {}
+        self.quota_changes: dict[tuple, int] = {}
         self.digest = ""
         self.last: list | None = None
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish()'s caller
         self._gzip = gzip.GzipFile(fileobj=self._file, mode="wb", compresslevel=1)
+
+    def count_quota(self, planned: list, found: tuple | None, pilot: tuple | None) -> None:
+        """The row's change to the pilots counted toward a quota, by tier and place:
+        pilots.quotas.quota_effect reads them into "12 → 15 / 15" on the preview."""
+        counted = Pilot.COUNTED_STATUSES
+        if pilot is not None and pilot[PILOT_COLUMN["status"]] in counted:
+            place = [found[ENTERPRISE_COLUMN[f"{name}_id"]] for name in PLACE_FIELDS]
+            key = (pilot[PILOT_COLUMN["tier"]], *place)
+            self.quota_changes[key] = self.quota_changes.get(key, 0) - 1
+        values = planned[R_PILOT_VALUES]
+        if values and values[PILOT_FIELDS.index("status")] in counted:
+            new = dict(zip(ENTERPRISE_FIELDS, planned[R_VALUES], strict=True))
+            key = (values[PILOT_FIELDS.index("tier")], *(new[name] for name in PLACE_FIELDS))
+            self.quota_changes[key] = self.quota_changes.get(key, 0) + 1
 
     def add_row(self, row: list) -> None:
         self.last = row
@@ -162,6 +179,7 @@ class Preview:
             "columns": [[c.index, c.header, c.field] for c in self.table.columns],
             "unrecognised": self.table.unrecognised,
             "errors": [error.as_list() for error in self.errors],
+            "quota_changes": [[*key, n] for key, n in self.quota_changes.items() if n],
         }
         self._gzip.write(dumps_line(summary) + b"\n")
         self._gzip.close()
@@ -246,6 +264,7 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
             planned = preview.last
             found = existing.get(parsed.credit_code)
             digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
+            preview.count_quota(planned, found, pilots.get(found[0]) if found else None)
             action = planned[R_ACTION]
             if action == "same" and planned[R_LINKS]:
                 # Joining a cluster changes the enterprise as the user sees it.

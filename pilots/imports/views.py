@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilots import selectors, writers
+from pilots import quotas, selectors, writers
 from pilots.imports import apply, plan
 from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.messages import render as render_message
+from reform.models import Region
 from reform.paging import page_number, page_size, paginate
 from reform.scopes import get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
@@ -122,6 +123,12 @@ def import_detail(request, pk: int):
             return render(request, "pilots/import_detail.html", context)
         changes = [_describe(row) for row in page]
         _link_records(changes, scope=scope, plan_year=batch.plan_year)
+        _name_townships(changes)
+        if batch.status == ImportBatch.Status.PREVIEWED:
+            context["quota_effects"] = [
+                (_quota_label(effect), effect)
+                for effect in quotas.quota_effect(batch.plan_year, summary.get("quota_changes", []))
+            ]
         context.update(
             errors=[
                 [row, field, header, value, render_message(message)]
@@ -178,7 +185,16 @@ def _describe(row: list) -> dict:
     def labelled(model, changes):
         return [(model._meta.get_field(name).verbose_name, old, new) for name, old, new in changes]
 
+    pilot = None
+    if row[plan.R_PILOT_ACTION] in ("create", "update"):
+        tier, status = (row[plan.R_PILOT_VALUES][plan.PILOT_FIELDS.index(n)] for n in TIER_STATUS)
+        pilot = {
+            "tier": Pilot.Tier(tier).label,
+            "status": Pilot.Status(status).label,
+            "township_id": values["township"],
+        }
     return {
+        "pilot": pilot,
         "number": row[plan.R_NUMBER],
         "code": row[plan.R_CODE],
         "name": values["name"],
@@ -192,6 +208,29 @@ def _describe(row: list) -> dict:
             if name in COLUMN_EXTENSIONS
         ],
     }
+
+
+TIER_STATUS = ("tier", "status")
+RULE_NAMES = {
+    "city": gettext_lazy("city-tier pilots"),
+    "county": gettext_lazy("county-tier pilots"),
+    "county_dev_zone": gettext_lazy("county-tier pilots in development zones"),
+    "township": gettext_lazy("township-tier pilots"),
+}
+
+
+def _quota_label(effect) -> str:
+    """ "东海县 county-tier pilots": the region and the rule an effect is about."""
+    return f"{effect.progress.region.name} {RULE_NAMES.get(effect.progress.rule, '')}"
+
+
+def _name_townships(changes: list[dict]) -> None:
+    """The township of each new or changed pilot of the page, by name (1 query)."""
+    ids = {c["pilot"]["township_id"] for c in changes if c["pilot"] and c["pilot"]["township_id"]}
+    names = dict(Region.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    for change in changes:
+        if change["pilot"]:
+            change["pilot"]["township"] = names.get(change["pilot"]["township_id"], "")
 
 
 def _written_links(batch: ImportBatch) -> dict | None:
@@ -283,23 +322,32 @@ def import_confirm(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def import_discard(request, pk: int):
+    """GET asks (what would be left out), POST discards."""
     scope, batch = _batch(request, pk)
     require_write(scope)
-    if batch.status == ImportBatch.Status.PREVIEWED:
-        plan.batch_discard(batch=batch)
-        messages.info(request, _("The import was discarded; nothing was changed."))
-    else:
+    if batch.status != ImportBatch.Status.PREVIEWED:
         messages.error(request, _("This import is no longer waiting for confirmation."))
+        return redirect(batch)
+    if request.method == "GET":
+        return render(request, "pilots/import_ask.html", {"batch": batch, "action": "discard"})
+    plan.batch_discard(batch=batch)
+    messages.info(request, _("The import was discarded; nothing was changed."))
     return redirect(batch)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def import_undo(request, pk: int):
+    """GET asks (what would be put back), POST undoes."""
     scope, batch = _batch(request, pk)
     require_write(scope)
+    if request.method == "GET":
+        if batch.status != ImportBatch.Status.APPLIED:
+            messages.error(request, _("Only an applied import can be undone."))
+            return redirect(batch)
+        return render(request, "pilots/import_ask.html", {"batch": batch, "action": "undo"})
     try:
         apply.batch_undo(batch=batch, user=request.user)
     except apply.CannotUndo as exc:

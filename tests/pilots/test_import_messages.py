@@ -25,6 +25,9 @@ from tests.pilots.import_files import row, use_test_settings, xlsx
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     use_test_settings(settings, tmp_path)
+    yield
+    # A request in English leaves English active in the thread: not for the next test.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def upload(user, plan_year, data, *, language):
