@@ -48,6 +48,15 @@ CODES = define(
         "township_tier_needs_township": _(
             "A township-tier pilot needs an enterprise with a township."
         ),
+        "demonstration_by_naming": _(
+            "Only the naming of a demonstration-unit selection round makes a pilot a "
+            "demonstration unit (示范单位). Write 拟推荐, 已确定 or 已退出, "
+            "or leave the cell empty."
+        ),
+        "demonstration_kept": _(
+            "This pilot is a demonstration unit (示范单位); only revoking its naming in the "
+            "selection round changes that. Leave the status empty or write 示范单位."
+        ),
         "columns_missing": _("Required columns are missing: %(columns)s."),
         "no_rows": _("The header row was found (row %(row)d), but no rows below it."),
     },

@@ -365,6 +365,7 @@ def _plan_row(
             lookups.tiers
         ):
             reject("tier", say("tier_cannot_change"), "")
+        _named_status(pilot_old["status"], pilot_new["status"], reject)
         pilot_changes = [
             [name, lookups.display(name, pilot_old[name]), lookups.display(name, pilot_new[name])]
             for name in PILOT_FIELDS
@@ -376,6 +377,7 @@ def _plan_row(
         if "tier" not in parsed.pilot:
             reject("tier", say("tier_missing"))
         pilot_new = {"status": Pilot.Status.PROPOSED, "own_plan": "", **parsed.pilot}
+        _named_status(None, pilot_new["status"], reject)
         pilot_action = "create"
         pilot_values = [pilot_new.get(name) for name in PILOT_FIELDS]
     if pilot_values and pilot_values[0] == Pilot.Tier.TOWNSHIP and not new.get("township"):
@@ -419,6 +421,16 @@ def _plan_row(
             new_links,
         ]
     )
+
+
+def _named_status(old: str | None, new: str, reject) -> None:
+    """示范单位 is a naming's (demonstration app; pilots.services.pilot_set_status): a row may
+    neither give it nor take it away; a row repeating it for a demonstration unit is no change."""
+    demonstration = Pilot.Status.DEMONSTRATION
+    if new == old or demonstration not in (old, new):
+        return
+    code = "demonstration_by_naming" if new == demonstration else "demonstration_kept"
+    reject("status", say(code), str(Pilot.Status(new).label))
 
 
 # -- the batch -------------------------------------------------------------------------------
