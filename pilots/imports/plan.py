@@ -17,7 +17,7 @@ import gzip
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -26,25 +26,44 @@ from django.core.files.storage import default_storage
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
 from pilots.imports.messages import say
 from pilots.imports.read import HEADERS, SpreadsheetError, Table, read_table
+from pilots.imports.records import (  # noqa: F401 - the plan's row format, used by its readers too
+    CHUNK,
+    ENTERPRISE_COLUMN,
+    ENTERPRISE_COLUMNS,
+    ENTERPRISE_FIELDS,
+    ENTERPRISE_VALUES,
+    FOREIGN_KEYS,
+    PILOT_COLUMN,
+    PILOT_COLUMNS,
+    PILOT_FIELDS,
+    PILOT_VALUES,
+    PLACE_FIELDS,
+    R_ACTION,
+    R_CHANGES,
+    R_CLUSTER,
+    R_CODE,
+    R_LINKS,
+    R_NUMBER,
+    R_PILOT_ACTION,
+    R_PILOT_CHANGES,
+    R_PILOT_VALUES,
+    R_VALUES,
+    StateDigest,
+    attnames,
+    chunks,
+    dumps_line,
+    load_existing,
+)
 from pilots.imports.scope import batch_scope
-from pilots.models import Enterprise, ImportBatch, Pilot
+from pilots.models import ImportBatch, Pilot
 from reform.creditcode import normalise_credit_code
 from reform.messages import from_lazy, in_every_language, render
 from reform.models import PlanYear, User
 from reform.scopes import Scope
 from reform.text import normalise_text
 
-# SQLite allows 999 variables per statement on old builds; stay below it everywhere.
-CHUNK = 900
-
-# The enterprise fields an import sets, in the order the plan stores them (credit code is the key).
-ENTERPRISE_FIELDS = Enterprise.DATA_FIELDS
-FOREIGN_KEYS = {"county", "township", "park", "industry"}
 # Compared after normalising: full-width and half-width forms are the same text.
 TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")
-PILOT_FIELDS = ("tier", "status", "own_plan")
-# Where a pilot counts toward the quotas (pilots.quotas.rule_targets).
-PLACE_FIELDS = ("county", "township", "park")
 ENTERPRISE_DEFAULTS = {
     "township": None,
     "park": None,
@@ -57,82 +76,6 @@ ENTERPRISE_DEFAULTS = {
     "contact_phone": "",
     "address": "",
 }
-
-
-def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def attnames(fields: Iterable[str]) -> list[str]:
-    return [f"{name}_id" if name in FOREIGN_KEYS else name for name in fields]
-
-
-# What load_existing reads; the last two (version, updated_at) make the state digest.
-ENTERPRISE_COLUMNS = [
-    "id",
-    "credit_code",
-    *attnames(ENTERPRISE_FIELDS),
-    "version",
-    "updated_at",
-]
-PILOT_COLUMNS = [
-    "id",
-    "enterprise_id",
-    *PILOT_FIELDS,
-    "version",
-    "updated_at",
-]
-ENTERPRISE_COLUMN = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
-PILOT_COLUMN = {name: index for index, name in enumerate(PILOT_COLUMNS)}
-ENTERPRISE_VALUES = slice(2, 2 + len(ENTERPRISE_FIELDS))
-PILOT_VALUES = slice(2, 2 + len(PILOT_FIELDS))
-
-
-def load_existing(codes: list[str], plan_year_id: int) -> tuple[dict[str, tuple], dict[int, tuple]]:
-    """Enterprises by credit code and their pilots of the plan year by enterprise id.
-
-    Two queries per chunk of codes, as tuples in ENTERPRISE_COLUMNS / PILOT_COLUMNS order.
-    """
-    enterprises: dict[str, tuple] = {}
-    for chunk in chunks(codes):
-        for values in Enterprise.objects.filter(credit_code__in=chunk).values_list(
-            *ENTERPRISE_COLUMNS
-        ):
-            enterprises[values[1]] = values
-    pilots: dict[int, tuple] = {}
-    ids = [values[0] for values in enterprises.values()]
-    for chunk in chunks(ids):
-        for values in Pilot.objects.filter(
-            plan_year_id=plan_year_id, enterprise_id__in=chunk
-        ).values_list(*PILOT_COLUMNS):
-            pilots[values[1]] = values
-    return enterprises, pilots
-
-
-class StateDigest:
-    """A fingerprint of the matched records' versions, row by row in the plan's order.
-
-    The preview takes it; the confirmation takes it again over the same rows: equal digests
-    mean no record the plan touches was created, changed or deleted in between.
-    """
-
-    def __init__(self):
-        self.hash = hashlib.sha256()
-
-    def add(self, code: str, found: tuple | None, pilot: tuple | None) -> None:
-        self.hash.update(
-            repr(
-                (
-                    code,
-                    found and (found[0], found[-2], found[-1].isoformat()),
-                    pilot and (pilot[0], pilot[-2], pilot[-1].isoformat()),
-                )
-            ).encode()
-        )
-
-    def hexdigest(self) -> str:
-        return self.hash.hexdigest()
 
 
 class Preview:
@@ -185,15 +128,6 @@ class Preview:
         self._gzip.close()
         self._file.seek(0)
         return self._file
-
-
-def dumps_line(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-# Indexes into a plan row.
-R_NUMBER, R_CODE, R_ACTION, R_VALUES, R_CHANGES = 0, 1, 2, 3, 4
-R_PILOT_ACTION, R_PILOT_VALUES, R_PILOT_CHANGES, R_CLUSTER, R_LINKS = 5, 6, 7, 8, 9
 
 
 def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilots import quotas, selectors, writers
-from pilots.imports import apply, plan
+from pilots.imports import apply, plan, undo
 from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
@@ -349,8 +349,8 @@ def import_undo(request, pk: int):
             return redirect(batch)
         return render(request, "pilots/import_ask.html", {"batch": batch, "action": "undo"})
     try:
-        apply.batch_undo(batch=batch, user=request.user)
-    except apply.CannotUndo as exc:
+        undo.batch_undo(batch=batch, user=request.user)
+    except undo.CannotUndo as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The import was undone: every record is as it was before."))

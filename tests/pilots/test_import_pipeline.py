@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
 from pilots.imports import apply, plan
-from pilots.imports.apply import CannotUndo, StalePreview, batch_apply, batch_undo
+from pilots.imports.apply import StalePreview, batch_apply
 from pilots.imports.check import EXAMPLE_CREDIT_CODE
 from pilots.imports.plan import batch_create
+from pilots.imports.undo import CannotUndo, batch_undo
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
 from reform.messages import render
