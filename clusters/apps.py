@@ -8,10 +8,10 @@ class ClustersConfig(AppConfig):
 
     def ready(self):
         # Dependency inversion: the Excel import (pilots) reads a cluster column but may not
-        # import clusters, the layer above it; it offers a hook (pilots.import_columns) and
+        # import clusters, the layer above it; it offers a hook (pilots.imports.columns) and
         # clusters fills it here, so the column adds cluster members.
         from clusters.import_column import ClusterColumn
-        from pilots.import_columns import register_column
+        from pilots.imports.columns import register_column
 
         register_column(ClusterColumn())
 

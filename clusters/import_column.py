@@ -1,6 +1,6 @@
 """The Excel import's cluster column (产业集群): members added many at once from a workbook.
 
-pilots offers the hook (pilots.import_columns) and clusters fills it: pilots may not import
+pilots offers the hook (pilots.imports.columns) and clusters fills it: pilots may not import
 clusters (it sits below), so `ClustersConfig.ready()` registers `ClusterColumn` there.
 A cell names one cluster, or several separated by 、 , ; or new lines; the enterprise joins
 them. Only adds: an empty cell, or another cluster, ends no membership.
@@ -17,9 +17,9 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, ClusterMembership
-from pilots.import_checks import key
-from pilots.import_columns import ColumnError
-from pilots.importing import chunks
+from pilots.imports.check import key
+from pilots.imports.columns import ColumnError
+from pilots.imports.plan import chunks
 from reform.models import Region
 from reform.scopes import Scope
 

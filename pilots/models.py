@@ -362,6 +362,9 @@ class ImportBatch(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
     )
     message = models.TextField(_("message"), blank=True)
+    # The message as a code and its values (reform.messages), read in the reader's language;
+    # batches from before keep only `message`.
+    message_code = models.JSONField(null=True, blank=True, default=None)
     header_row = models.PositiveIntegerField(_("header row"), null=True, blank=True)
     unrecognised = models.JSONField(_("unrecognised columns"), default=list, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
@@ -373,7 +376,7 @@ class ImportBatch(models.Model):
     pilots_created = models.PositiveIntegerField(_("pilots created"), default=0)
     pilots_updated = models.PositiveIntegerField(_("pilots updated"), default=0)
     pilots_unchanged = models.PositiveIntegerField(_("pilots unchanged"), default=0)
-    # Links the extension columns add (pilots.import_columns), by field: {"cluster": 3}.
+    # Links the extension columns add (pilots.imports.columns), by field: {"cluster": 3}.
     link_counts = models.JSONField(_("links added"), default=dict, blank=True)
     # A digest of the matched records' versions at preview time: confirm compares it.
     state_digest = models.CharField(max_length=64, blank=True)
@@ -387,6 +390,14 @@ class ImportBatch(models.Model):
     )
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -401,6 +412,13 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pilots:import_detail", args=[self.pk])
+
+    @property
+    def message_text(self) -> str:
+        """Why the batch failed, in the reader's language."""
+        from reform.messages import render
+
+        return render(self.message_code) if self.message_code else self.message
 
     @property
     def change_reason(self) -> str:

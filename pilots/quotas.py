@@ -373,6 +373,65 @@ def pilot_counts(
     )
 
 
+def rule_targets(
+    tier: str, county_id: int | None, township_id: int | None, regions: dict[int, Region]
+) -> list[tuple[int | None, str, bool]]:
+    """Which region's rules a pilot of this tier and place counts toward: (region id, rule,
+    whether only a development-zone pilot counts). The one attribution every count uses."""
+    if tier == Pilot.Tier.CITY:
+        city_id = regions[county_id].parent_id if county_id in regions else None
+        return [(city_id, Rule.CITY, False)]
+    if tier == Pilot.Tier.COUNTY:
+        return [(county_id, Rule.COUNTY, False), (county_id, Rule.COUNTY_DEV_ZONE, True)]
+    return [(township_id, Rule.TOWNSHIP, False)]
+
+
+@dataclass
+class QuotaEffect:
+    """What a change of pilots (an import's preview) would do to one region's rule."""
+
+    progress: RuleProgress
+    after: int
+
+    @property
+    def change(self) -> int:
+        return self.after - self.progress.count
+
+    @property
+    def status_after(self) -> str:
+        row = self.progress
+        return status_of(self.after, row.target, rule_set=row.rule_set)
+
+
+def quota_effect(plan_year: PlanYear, changes: list[list]) -> list[QuotaEffect]:
+    """The rules of the regions a change touches, counted now and after it.
+
+    `changes`: [tier, county id, township id, park id, change of counted pilots] entries (a
+    pilot that starts counting there: +1, stops: -1). Read from `quota_progress` (4 queries)
+    plus one for the parks that are development zones; no second count.
+    """
+    changes = [change for change in changes if change[4]]
+    if not changes:
+        return []
+    progress = quota_progress(plan_year)
+    park_ids = {change[3] for change in changes if change[3]}
+    zones = set(
+        Park.objects.filter(development_zone_q(), pk__in=park_ids).values_list("pk", flat=True)
+    )
+    after: dict[tuple[int, str], int] = {}
+    for tier, county_id, township_id, park_id, change in changes:
+        for region_id, rule, in_zone in rule_targets(
+            tier, county_id, township_id, progress.regions
+        ):
+            row = progress.get(region_id, rule) if region_id else None
+            if row is None or (in_zone and park_id not in zones):
+                continue
+            after[(region_id, rule)] = after.get((region_id, rule), row.count) + change
+    effects = [QuotaEffect(progress.get(*key), count) for key, count in after.items()]
+    effects = [effect for effect in effects if effect.change]
+    return sorted(effects, key=lambda effect: (effect.progress.region.code, effect.progress.rule))
+
+
 def quota_progress(plan_year: PlanYear, *, within: Region | None = None) -> Progress:
     """Every region against every rule of the plan year (4 queries, whatever the size).
 
@@ -386,21 +445,12 @@ def quota_progress(plan_year: PlanYear, *, within: Region | None = None) -> Prog
     tallies: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     county_ids = [pk for pk, region in regions.items() if region.level == Region.Level.COUNTY]
     for group in pilot_counts(plan_year, within, county_ids=county_ids):
-        county_id, tier = group["county_id"], group["tier"]
-        if tier == Pilot.Tier.CITY:
-            city_id = regions[county_id].parent_id if county_id in regions else None
-            targets = [(city_id, Rule.CITY, group["counted"], group["pipeline"])]
-        elif tier == Pilot.Tier.COUNTY:
-            targets = [
-                (county_id, Rule.COUNTY, group["counted"], group["pipeline"]),
-                (county_id, Rule.COUNTY_DEV_ZONE, group["dev_zone"], group["dev_zone_pipeline"]),
-            ]
-        else:
-            targets = [(group["township_id"], Rule.TOWNSHIP, group["counted"], group["pipeline"])]
-        for region_id, rule, counted, pipeline in targets:
+        for region_id, rule, in_zone in rule_targets(
+            group["tier"], group["county_id"], group["township_id"], regions
+        ):
             tally = tallies[(region_id, rule)]
-            tally[0] += counted
-            tally[1] += pipeline
+            tally[0] += group["dev_zone" if in_zone else "counted"]
+            tally[1] += group["dev_zone_pipeline" if in_zone else "pipeline"]
 
     summaries = {rule: RuleSummary(rule=rule, minimum=minimums.get(rule)) for rule in Rule.values}
     by_region: dict[tuple[int, str], RuleProgress] = {}

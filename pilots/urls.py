@@ -1,6 +1,7 @@
 from django.urls import path
 
-from pilots import import_views, plan_views, search_views, views
+from pilots import plan_views, search_views, views
+from pilots.imports import views as import_views
 
 app_name = "pilots"
 
@@ -25,7 +26,7 @@ urlpatterns = [
 # The pilot's own plan (一企一策), edited from the pilot and guidance-station pages.
 urlpatterns.append(path("<int:pk>/plan/", plan_views.pilot_plan_edit, name="pilot_plan_edit"))
 
-# The Excel import (pilots/import_views.py).
+# The Excel import (pilots/imports/views.py).
 urlpatterns += [
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/upload/", import_views.import_upload, name="import_upload"),

@@ -13,12 +13,14 @@ from openpyxl import load_workbook
 
 from clusters.models import ClusterMembership
 from clusters.services import cluster_members_add
-from pilots import importing
-from pilots.import_apply import batch_apply, batch_undo
-from pilots.import_columns import COLUMN_EXTENSIONS
-from pilots.importing import batch_create
+from pilots.imports import plan
+from pilots.imports.apply import batch_apply
+from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.plan import batch_create
+from pilots.imports.undo import batch_undo
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
+from reform.messages import render
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, next_credit_code
 from tests.pilots.import_files import COLUMNS, row, use_test_settings, xlsx
@@ -49,7 +51,7 @@ def confirm(batch, user) -> ImportBatch:
 
 def errors(batch):
     """(row, field, header, value, message) of every error of the preview."""
-    return [tuple(e) for e in importing.load_plan(batch)["errors"]]
+    return [(*e[:4], render(e[4])) for e in plan.load_plan(batch)["errors"]]
 
 
 def unchanged_row(enterprise, **values):
@@ -117,7 +119,7 @@ def test_a_second_upload_of_the_same_file_changes_nothing(users, plan_year, crys
     assert (second.enterprises_created, second.enterprises_updated) == (0, 0)
     assert second.enterprises_unchanged == 2
     assert not second.changes_anything
-    assert all(not r[importing.R_LINKS] for r in importing.load_plan(second)["rows"])
+    assert all(not r[plan.R_LINKS] for r in plan.load_plan(second)["rows"])
     confirm(second, users["county"])
     assert ClusterMembership.objects.count() == 2
     assert ClusterMembership.history.count() == history

@@ -1,4 +1,4 @@
-"""Permission matrix rows for the Excel import (pilots/import_views.py).
+"""Permission matrix rows for the Excel import (pilots/imports/views.py).
 
 Reviewers have no write right (403 on upload and template, like leaders) and see no batch
 (an empty list, 404 on each batch).
@@ -6,7 +6,7 @@ Reviewers have no write right (403 on upload and template, like leaders) and see
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pilots.importing import batch_create
+from pilots.imports.plan import batch_create
 from reform.scopes import Scope
 from tests.builders import next_credit_code
 from tests.matrix import SIGNED_IN_200, temporary_media
@@ -38,6 +38,8 @@ BATCH_WRITE = {
     "reviewer": 404,
 }
 POST_ONLY = {role: 405 for role in READ} | {"anonymous": 302}
+# The page asking before discarding a previewed batch.
+ASK = BATCH_WRITE | {"admin": 200, "city": 200, "county": 200}
 
 
 def build(world: dict) -> None:
@@ -73,6 +75,7 @@ CASES = [
     {"url": "pilots:import_original", "args": _batch, "get": BATCH_READ, "post": None},
     {"url": "pilots:import_errors", "args": _batch, "get": BATCH_READ, "post": None},
     {"url": "pilots:import_confirm", "args": _batch, "get": POST_ONLY, "post": BATCH_WRITE},
-    {"url": "pilots:import_discard", "args": _batch, "get": POST_ONLY, "post": BATCH_WRITE},
-    {"url": "pilots:import_undo", "args": _batch, "get": POST_ONLY, "post": BATCH_WRITE},
+    {"url": "pilots:import_discard", "args": _batch, "get": ASK, "post": BATCH_WRITE},
+    # The batch is previewed, not applied: the writers are sent back to it.
+    {"url": "pilots:import_undo", "args": _batch, "get": BATCH_WRITE, "post": BATCH_WRITE},
 ]

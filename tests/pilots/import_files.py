@@ -4,7 +4,7 @@ import io
 
 from openpyxl import Workbook
 
-from pilots.spreadsheet import HEADERS
+from pilots.imports.read import HEADERS
 
 COLUMNS = [
     "name",

@@ -5,12 +5,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
-from pilots import import_apply, importing
-from pilots.import_apply import CannotUndo, StalePreview, batch_apply, batch_undo
-from pilots.import_checks import EXAMPLE_CREDIT_CODE
-from pilots.importing import batch_create
+from pilots.imports import apply, plan
+from pilots.imports.apply import StalePreview, batch_apply
+from pilots.imports.check import EXAMPLE_CREDIT_CODE
+from pilots.imports.plan import batch_create
+from pilots.imports.undo import CannotUndo, batch_undo
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
+from reform.messages import render
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, make_pilot, next_credit_code
 from tests.pilots.import_files import row, use_test_settings, xlsx
@@ -32,7 +34,7 @@ def confirm(batch, user):
 
 
 def errors(batch):
-    return [(e[0], e[1], e[4]) for e in importing.load_plan(batch)["errors"]]
+    return [(e[0], e[1], render(e[4])) for e in plan.load_plan(batch)["errors"]]
 
 
 def test_it_previews_new_rows_without_writing_anything(users, plan_year):
@@ -83,11 +85,11 @@ def test_it_shows_each_changed_field_old_and_new(users, plan_year):
     data = xlsx([row(name="新名称", credit_code=enterprise.credit_code, employee_count=230)])
     batch = upload(users["county"], plan_year, data)
     assert (batch.enterprises_updated, batch.pilots_updated) == (1, 1)
-    plan_row = importing.load_plan(batch)["rows"][0]
-    changes = {name: (old, new) for name, old, new in plan_row[importing.R_CHANGES]}
+    plan_row = plan.load_plan(batch)["rows"][0]
+    changes = {name: (old, new) for name, old, new in plan_row[plan.R_CHANGES]}
     assert changes["name"] == ("旧名称", "新名称")
     assert changes["employee_count"] == ("100", "230")
-    pilot_changes = {name: new for name, _old, new in plan_row[importing.R_PILOT_CHANGES]}
+    pilot_changes = {name: new for name, _old, new in plan_row[plan.R_PILOT_CHANGES]}
     assert "status" in pilot_changes
     confirm(batch, users["county"])
     enterprise.refresh_from_db()
@@ -178,7 +180,7 @@ def test_confirm_revalidates_when_a_record_changed_since_the_preview(users, plan
     enterprise.refresh_from_db()
     assert enterprise.employee_count == 300
     assert batch.status == ImportBatch.Status.PREVIEWED
-    changes = importing.load_plan(batch)["rows"][0][importing.R_CHANGES]
+    changes = plan.load_plan(batch)["rows"][0][plan.R_CHANGES]
     assert ["employee_count", "300", "200"] in changes
     confirm(batch, users["county"])
     enterprise.refresh_from_db()
@@ -193,7 +195,7 @@ def test_confirm_writes_all_or_nothing(users, plan_year, monkeypatch):
         if model is Pilot:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_apply, "_history_from_table", broken)
+    monkeypatch.setattr(apply, "_history_from_table", broken)
     with pytest.raises(RuntimeError):
         confirm(batch, users["county"])
     assert Enterprise.objects.count() == 0
@@ -324,5 +326,5 @@ def test_full_width_brackets_in_a_stored_name_are_no_change(users, plan_year):
     enterprise = make_enterprise(name="连云港某某有限公司（东海）")
     data = xlsx([row(name="连云港某某有限公司(东海)", credit_code=enterprise.credit_code)])
     batch = upload(users["county"], plan_year, data)
-    changes = importing.load_plan(batch)["rows"][0][importing.R_CHANGES] or []
+    changes = plan.load_plan(batch)["rows"][0][plan.R_CHANGES] or []
     assert "name" not in [name for name, _old, _new in changes]

@@ -9,10 +9,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
 
-from pilots import importing
-from pilots.import_apply import StalePreview, batch_apply
-from pilots.importing import batch_create
+from pilots.imports import plan
+from pilots.imports.apply import StalePreview, batch_apply
+from pilots.imports.plan import batch_create
 from pilots.models import Enterprise, ImportBatch
+from reform.messages import render
 from reform.models import Park
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, next_credit_code, region
@@ -35,7 +36,7 @@ def upload(user, plan_year, data):
 
 
 def errors(batch):
-    return [(e[0], e[1], e[4]) for e in importing.load_plan(batch)["errors"]]
+    return [(e[0], e[1], render(e[4])) for e in plan.load_plan(batch)["errors"]]
 
 
 # The place rule -----------------------------------------------------------------------------------
@@ -178,11 +179,11 @@ def test_an_update_keeps_or_drops_the_answer_with_the_kind(users, plan_year):
 def test_a_preview_planned_before_a_field_was_added_is_made_again(users, plan_year):
     batch = upload(users["city"], plan_year, xlsx([row(name="甲", credit_code=next_credit_code())]))
     # A plan written before the site learned a field has one value fewer in every row.
-    items = list(importing.iter_plan(batch))
+    items = list(plan.iter_plan(batch))
     for item in items:
         if isinstance(item, list):
-            item[importing.R_VALUES] = item[importing.R_VALUES][:-1]
-    lines = b"".join(importing.dumps_line(item) + b"\n" for item in items)
+            item[plan.R_VALUES] = item[plan.R_VALUES][:-1]
+    lines = b"".join(plan.dumps_line(item) + b"\n" for item in items)
     default_storage.delete(batch.plan.name)
     default_storage.save(batch.plan.name, ContentFile(gzip.compress(lines)))
     with pytest.raises(StalePreview):

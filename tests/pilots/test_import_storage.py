@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from pilots.import_apply import _undo_path
+from pilots.imports.apply import _undo_path
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.models import StoredFile
 from tests.builders import next_credit_code

@@ -218,7 +218,7 @@ def test_an_existing_enterprise_is_matched_by_credit_code(users, plan_year):
 
 
 def test_the_preview_pages_through_the_changes(users, plan_year, monkeypatch):
-    from pilots import import_views
+    from pilots.imports import views as import_views
 
     monkeypatch.setattr(import_views, "CHANGES_PER_PAGE", 2)
     client = client_for(users["county"])
@@ -270,15 +270,15 @@ def test_an_empty_upload_form_says_the_file_is_required(users, plan_year):
 
 
 def test_confirming_a_batch_applied_meanwhile_says_so(users, plan_year, monkeypatch):
-    from pilots import import_apply
+    from pilots.imports import apply
 
     client = client_for(users["county"])
     batch = uploaded(client, xlsx([row(name="甲", credit_code=next_credit_code())]))
 
     def raced(**kwargs):
-        raise import_apply.NotPreviewed("applied")
+        raise apply.NotPreviewed("applied")
 
-    monkeypatch.setattr(import_apply, "batch_apply", raced)
+    monkeypatch.setattr(apply, "batch_apply", raced)
     response = client.post(reverse("pilots:import_confirm", args=[batch.pk]), follow=True)
     assert response.status_code == 200
     assert not Enterprise.objects.exists()

@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from pilots import import_apply, importing
+from pilots.imports import apply, plan
 from reform.models import StoredFile
 from reform.scopes import scope_for
 from tests.builders import next_credit_code
@@ -68,14 +68,14 @@ def site_with_files(users, plan_year):
     """Records of every kind the tests build, an applied import (its upload, preview and undo
     log) and a stored file of three pieces, as an attached file would be."""
     user = users["county"]
-    batch = importing.batch_create(
+    batch = plan.batch_create(
         data=xlsx([row(name="备份甲", credit_code=next_credit_code()), row(name="备份乙")]),
         filename="名单.xlsx",
         user=user,
         scope=scope_for(user),
         plan_year=plan_year,
     )
-    import_apply.batch_apply(batch=batch, user=user, scope=scope_for(user))
+    apply.batch_apply(batch=batch, user=user, scope=scope_for(user))
     photo = bytes(range(256)) * 5000  # 1,280,000 bytes: three pieces of at most 512 KiB
     default_storage.save("attachments/demonstration/2026/11/photo.jpg", ContentFile(photo))
     return batch

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pilots import import_apply, importing
+from pilots.imports import apply, plan, undo
 from pilots.models import Enterprise, ImportBatch
 from reform.models import StoredFile
 from reform.scopes import scope_for
@@ -30,14 +30,14 @@ def local_site(settings, tmp_path, users, plan_year):
     settings.MEDIA_ROOT = tmp_path / "media"
     use_storage(settings, "local")
     user = users["city"]
-    batch = importing.batch_create(
+    batch = plan.batch_create(
         data=xlsx([row(name="甲", credit_code=next_credit_code())]),
         filename="名单.xlsx",
         user=user,
         scope=scope_for(user),
         plan_year=plan_year,
     )
-    import_apply.batch_apply(batch=batch, user=user, scope=scope_for(user))
+    apply.batch_apply(batch=batch, user=user, scope=scope_for(user))
     return batch
 
 
@@ -71,7 +71,7 @@ def test_every_local_file_moves_under_its_own_name_and_the_site_reads_it(local_s
             assert handle.read() == data
     # The import, read from the database now, can still be undone.
     batch = ImportBatch.objects.get(pk=batch.pk)
-    import_apply.batch_undo(batch=batch, user=None)
+    undo.batch_undo(batch=batch, user=None)
     assert not Enterprise.objects.exists()
     # The local folder is left as it was, for the administrator to remove.
     assert all((media / name).read_bytes() == data for name, data in on_disk.items())

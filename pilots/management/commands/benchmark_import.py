@@ -122,7 +122,7 @@ class Command(BaseCommand):
         User.objects.create(username="bench", role=User.Role.CITY_STAFF)
 
     def run_case(self, path: Path) -> None:
-        from pilots import import_apply, importing
+        from pilots.imports import apply, plan
         from reform.models import PlanYear, User
         from reform.scopes import scope_for
 
@@ -132,14 +132,14 @@ class Command(BaseCommand):
         data = path.read_bytes()
         cpu_start = time.process_time()
         start = time.perf_counter()
-        batch = importing.batch_create(
+        batch = plan.batch_create(
             data=data, filename=path.name, user=user, scope=scope, plan_year=plan_year
         )
         previewed = time.perf_counter()
         cpu_previewed = time.process_time()
         if batch.status != batch.Status.PREVIEWED or batch.rows_rejected:
             raise CommandError(f"{batch.status} {batch.message} {batch.rows_rejected} rejected")
-        import_apply.batch_apply(batch=batch, user=user, scope=scope)
+        apply.batch_apply(batch=batch, user=user, scope=scope)
         applied = time.perf_counter()
         cpu_applied = time.process_time()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -169,7 +169,7 @@ def write_workbook(path: Path, size: int, *, changed: bool) -> None:
     """A county list as people make it: a title row, the template's headers, `size` rows."""
     from openpyxl import Workbook
 
-    from pilots.spreadsheet import HEADERS
+    from pilots.imports.read import HEADERS
     from reform.creditcode import make_credit_code
 
     townships = ["牛山街道", "石榴街道", "白塔埠镇", "黄川镇", "石湖乡"]

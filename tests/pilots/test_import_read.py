@@ -1,4 +1,4 @@
-"""Reading uploaded enterprise lists: pilots/spreadsheet.py.
+"""Reading uploaded enterprise lists: pilots/imports/read.py.
 
 The files in files/ are made by files/make_fixtures.py; small variations are built here.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pilots import spreadsheet
-from pilots.spreadsheet import (
+from pilots.imports import read
+from pilots.imports.read import (
     EMPTY,
     FIELDS,
     HEADERS,
@@ -47,7 +47,7 @@ def xlsx(*rows: list[object], sheets: dict[str, list[list[object]]] | None = Non
     return buffer.getvalue()
 
 
-def texts(table: spreadsheet.Table, field: str) -> list[str]:
+def texts(table: read.Table, field: str) -> list[str]:
     return [row.values[field].text for row in table.rows]
 
 
@@ -58,7 +58,7 @@ def error_code(data: bytes, **limits: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def hand_made() -> spreadsheet.Table:
+def hand_made() -> read.Table:
     """enterprises.xlsx: title, note row, two-row merged header, blank and half-blank rows."""
     return read_table(fixture("enterprises.xlsx"))
 
@@ -326,7 +326,7 @@ def test_no_header_spelling_belongs_to_two_fields():
     owners: dict[str, set[str]] = {}
     for field, names in SYNONYMS.items():
         for name in names:
-            owners.setdefault(spreadsheet.normalise_header(name), set()).add(field)
+            owners.setdefault(read.normalise_header(name), set()).add(field)
     assert {key: fields for key, fields in owners.items() if len(fields) > 1} == {}
 
 
@@ -416,7 +416,7 @@ def calamine_must_not_run(monkeypatch):
         def from_filelike(*args, **kwargs):
             raise AssertionError("calamine was given a file the scan should have refused")
 
-    monkeypatch.setattr(spreadsheet.python_calamine, "CalamineWorkbook", Refused)
+    monkeypatch.setattr(read.python_calamine, "CalamineWorkbook", Refused)
 
 
 def test_it_refuses_a_cell_a_million_rows_away_before_calamine_sees_it(calamine_must_not_run):
@@ -456,14 +456,14 @@ def sheet_archive(sheet_xml: str) -> zipfile.ZipFile:
 def test_the_xlsx_scan_finds_far_cells_however_they_are_written(cells):
     sheet = f'<?xml version="1.0"?><worksheet><sheetData><row r="1">{cells}</row></sheetData>'
     with pytest.raises(SpreadsheetError) as caught:
-        spreadsheet._scan_xlsx(sheet_archive(sheet + "</worksheet>"))
+        read._scan_xlsx(sheet_archive(sheet + "</worksheet>"))
     assert caught.value.code == "sheet_too_large"
 
 
 def test_the_xlsx_scan_ignores_far_cells_that_are_only_formatted():
     sheet = '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
     sheet += '<row r="1048576"><c r="XFD1048576" s="3"/></row></sheetData></worksheet>'
-    spreadsheet._scan_xlsx(sheet_archive(sheet))
+    read._scan_xlsx(sheet_archive(sheet))
 
 
 def test_the_zip_bomb_is_refused_before_anything_is_decompressed(monkeypatch):

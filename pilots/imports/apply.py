@@ -8,7 +8,6 @@ of queries grows with the number of chunks, never per row, and memory stays flat
 
 from __future__ import annotations
 
-import copy
 import gzip
 import itertools
 import json
@@ -18,20 +17,16 @@ from collections.abc import Iterable, Iterator
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from pilots.import_checks import Places
-from pilots.import_columns import COLUMN_EXTENSIONS
-from pilots.importing import (
+from pilots.imports.check import Places, allowed_tiers
+from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.plan import (
     CHUNK,
-    ENTERPRISE_COLUMNS,
+    ENTERPRISE_COLUMN,
     ENTERPRISE_FIELDS,
-    ENTERPRISE_VALUES,
-    PILOT_COLUMNS,
+    PILOT_COLUMN,
     PILOT_FIELDS,
-    PILOT_VALUES,
     R_ACTION,
     R_CHANGES,
     R_CODE,
@@ -48,6 +43,7 @@ from pilots.importing import (
     iter_plan,
     load_existing,
 )
+from pilots.imports.scope import batch_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import state_control_error
 from reform.models import User
@@ -205,14 +201,17 @@ def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
     """Apply exactly the previewed plan in one transaction, or raise StalePreview.
 
     When a matched record changed after the preview, the transaction is rolled back: the batch
-    is validated again against the current data and the user confirms the new preview.
+    is validated again against the current data and the user confirms the new preview. The
+    same happens when a row would write outside the uploader's scope or `scope` (the
+    confirming user's): whoever checked the preview last, nothing is written outside both.
     """
+    scope = batch_scope(batch, scope)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if batch.status != ImportBatch.Status.PREVIEWED:
                 raise NotPreviewed(batch.status)
-            _apply_rows(batch, user)
+            _apply_rows(batch, user, scope)
     except _Stale:
         batch.refresh_from_db()
         batch_revalidate(batch=batch, scope=scope)
@@ -238,7 +237,7 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 class _UndoLog:
     """What undo needs, written as the apply goes: ids created, values found before."""
 
-    # And "links:<field>" for each extension column (pilots.import_columns) that wrote links.
+    # And "links:<field>" for each extension column (pilots.imports.columns) that wrote links.
     KEYS = ("enterprises_created", "enterprises_before", "pilots_created", "pilots_before")
 
     def __init__(self):
@@ -286,9 +285,9 @@ PILOT_INSERT = [
 ]
 
 
-def _apply_rows(batch: ImportBatch, user: User | None) -> None:
+def _apply_rows(batch: ImportBatch, user: User | None, scope: Scope) -> None:
     """Write the plan a chunk of rows at a time; raise _Stale (rolling back) at the end if any
-    matched record differs from what the preview saw."""
+    matched record differs from what the preview saw, at once if a row lies outside `scope`."""
     now = timezone.now()
     reason = batch.change_reason
     user_id = user.pk if user else None
@@ -302,7 +301,10 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
         for row in rows:
             code = row[R_CODE]
             found = existing.get(code)
-            digest.add(code, found, pilots.get(found[0]) if found else None)
+            pilot = pilots.get(found[0]) if found else None
+            digest.add(code, found, pilot)
+            if not _inside(scope, row, found, pilot):
+                raise _Stale
             if row[R_ACTION] == "same":
                 continue
             if not _still_valid(row[R_VALUES], places):
@@ -363,7 +365,29 @@ def _apply_rows(batch: ImportBatch, user: User | None) -> None:
     batch.applied_at = now
     batch.applied_by = user
     batch.message = ""
+    batch.message_code = None
     batch.save()
+
+
+def _inside(scope: Scope, row: list, found: tuple | None, pilot: tuple | None) -> bool:
+    """Whether everything the row writes lies inside `scope`: the enterprise as it is and as it
+    will be, and the pilot's tier before and after (the plan's own rules, checked again)."""
+    if len(row[R_VALUES]) != len(ENTERPRISE_FIELDS):
+        return False  # planned before a field was added: made again
+    new = dict(zip(ENTERPRISE_FIELDS, row[R_VALUES], strict=True))
+    places = [(new["county"], new["township"])]
+    if found is not None:
+        places.append(
+            (found[ENTERPRISE_COLUMN["county_id"]], found[ENTERPRISE_COLUMN["township_id"]])
+        )
+    if not all(scope.allows(county_id=c, township_id=t) for c, t in places):
+        return False
+    if row[R_PILOT_ACTION] in ("create", "update"):
+        tiers = {row[R_PILOT_VALUES][PILOT_FIELDS.index("tier")]}
+        if pilot is not None:
+            tiers.add(pilot[PILOT_COLUMN["tier"]])
+        return tiers <= set(allowed_tiers(scope))
+    return True
 
 
 def _still_valid(values: list, places: Places) -> bool:
@@ -393,129 +417,3 @@ def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: _U
 
 def _jsonable(values: tuple) -> list:
     return [value.isoformat() if hasattr(value, "isoformat") else value for value in values]
-
-
-# -- undo --------------------------------------------------------------------------------------
-
-
-class CannotUndo(Exception):
-    """str() says why, for the user."""
-
-
-def batch_changed_since(batch: ImportBatch, undo: dict) -> int:
-    """How many of the batch's records were changed by anything else since it was applied."""
-    enterprise_ids = set(undo["enterprises_created"]) | {v[0] for v in undo["enterprises_before"]}
-    pilot_ids = set(undo["pilots_created"]) | {v[0] for v in undo["pilots_before"]}
-    changed = 0
-    for model, ids in ((Enterprise, enterprise_ids), (Pilot, pilot_ids)):
-        # One query: every history row written since, by anything but this batch.
-        later = (
-            model.history.model.objects.filter(history_date__gte=batch.applied_at)
-            .exclude(history_change_reason=batch.change_reason)
-            .values_list("id", flat=True)
-        )
-        changed += len(ids & set(later))
-    return changed
-
-
-def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
-    """Put every record the batch touched back as it was, if none changed since."""
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.APPLIED:
-            raise CannotUndo(_("Only an applied import can be undone."))
-        try:
-            undo = read_undo(batch)
-        except FileNotFoundError:
-            raise CannotUndo(
-                _(
-                    "The record of what this import changed is no longer in the site's file "
-                    "store (it was removed outside the site), so it cannot be undone. Nothing "
-                    "was changed."
-                )
-            ) from None
-        changed = batch_changed_since(batch, undo)
-        if changed:
-            raise CannotUndo(
-                _(
-                    "%(count)d of the records this import wrote have been changed since; "
-                    "it can no longer be undone."
-                )
-                % {"count": changed}
-            )
-        now = timezone.now()
-        reason = f"undo:{batch.pk}"
-        for name, extension in COLUMN_EXTENSIONS.items():
-            # First: a created enterprise with a link would otherwise count as used elsewhere.
-            items = undo.get(f"links:{name}")
-            if items:
-                extension.undo(batch, items, user)
-        _delete_with_history(Pilot, undo["pilots_created"], user, reason, now)
-        _restore(Pilot, PILOT_COLUMNS, PILOT_VALUES, undo["pilots_before"], user, reason, now)
-        _delete_with_history(Enterprise, undo["enterprises_created"], user, reason, now)
-        _restore(
-            Enterprise,
-            ENTERPRISE_COLUMNS,
-            ENTERPRISE_VALUES,
-            undo["enterprises_before"],
-            user,
-            reason,
-            now,
-        )
-        batch.status = ImportBatch.Status.UNDONE
-        batch.undone_at = now
-        batch.save(update_fields=["status", "undone_at"])
-    return batch
-
-
-def _delete_with_history(model, ids: list[int], user, reason: str, now) -> None:
-    """Delete the records a batch created; simple_history writes their "-" rows."""
-    for chunk in chunks(ids):
-        objects = list(model.objects.filter(pk__in=chunk))
-        for obj in objects:
-            # Read by simple_history's post_delete handler for the deletion's history row.
-            obj._change_reason = reason
-            obj._history_user = user
-            obj._history_date = now
-        collector = Collector(using=model.objects.db, origin=model)
-        used_elsewhere = CannotUndo(
-            _(
-                "Records this import created are now used elsewhere (for example by a pilot "
-                "of another plan year, a plan or a cluster); it can no longer be undone."
-            )
-        )
-        try:
-            collector.collect(objects)
-        except ProtectedError as exc:
-            raise used_elsewhere from exc
-        # Whatever would go with them (a plan, a cluster membership) was added since: refuse
-        # rather than delete someone else's work.
-        if set(collector.data) - {model} or any(qs.exists() for qs in collector.fast_deletes):
-            raise used_elsewhere
-        collector.delete()
-
-
-def _restore(model, columns, values, rows: list[list], user, reason: str, now) -> None:
-    """Write the values a batch found back over the records it updated."""
-    if not rows:
-        return
-    current = {}
-    for chunk in chunks([row[0] for row in rows]):
-        current.update({obj.pk: obj for obj in model.objects.filter(pk__in=chunk)})
-    objects = []
-    for row in rows:
-        obj = current[row[0]]
-        for name, value in zip(columns[values], row[values], strict=True):
-            setattr(obj, name, value)
-        obj.version += 1
-        obj.updated_at = now
-        objects.append(obj)
-    # Copies without a primary key, so the upsert matches them by their unique fields.
-    copies = [copy.copy(obj) for obj in objects]
-    for obj in copies:
-        obj.pk = None
-    if model is Enterprise:
-        _upsert_enterprises(copies)
-    else:
-        _upsert_pilots(copies)
-    _history(model, objects, kind="~", user=user, reason=reason, when=now)

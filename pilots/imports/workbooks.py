@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pilots import writers
-from pilots.import_checks import (
+from pilots.imports.check import (
     CHAIN_WORDS,
     EXAMPLE_CREDIT_CODE,
     NO,
@@ -29,10 +29,11 @@ from pilots.import_checks import (
     YES,
     allowed_tiers,
 )
-from pilots.import_columns import COLUMN_EXTENSIONS
-from pilots.importing import load_plan
+from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.plan import load_plan
+from pilots.imports.read import FIELDS, HEADERS, REQUIRED_FIELDS, read_table
 from pilots.models import ImportBatch
-from pilots.spreadsheet import FIELDS, HEADERS, REQUIRED_FIELDS, read_table
+from reform.messages import render
 from reform.models import Industry, Park, Region
 from reform.scopes import Scope
 
@@ -275,7 +276,7 @@ def error_workbook(batch: ImportBatch) -> bytes:
     for row, items in errors.items():
         messages = []
         for _row, field, header, _value, message in items:
-            messages.append(f"{header}: {message}")
+            messages.append(f"{header}: {render(message)}")
             if field in column_of:
                 cell = sheet.cell(row=row, column=column_of[field] + 1)
                 cell.fill = ERROR_FILL

@@ -15,11 +15,24 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from pilots.import_columns import COLUMN_EXTENSIONS, ColumnError
+from pilots.imports.columns import COLUMN_EXTENSIONS, ColumnError
+from pilots.imports.messages import ownership as ownership_label
+from pilots.imports.messages import say
+from pilots.imports.read import HEADERS, Table, parse_bool
+from pilots.imports.words import (  # the tables are read here; the template offers them too
+    CHAIN_WORDS,
+    MIXED_WORDS,
+    NO,  # noqa: F401
+    OWNERSHIP_WORDS,
+    STATUS_WORDS,
+    TIER_WORDS,
+    YES,  # noqa: F401
+    Ownership,
+)
 from pilots.models import Enterprise, Pilot
 from pilots.ownership import OwnershipGroup, group_of, state_control_error
-from pilots.spreadsheet import HEADERS, Table, parse_bool
 from reform.creditcode import CreditCodeError, validate_credit_code
+from reform.messages import in_every_language
 from reform.models import Industry, Park, Region, User
 from reform.places import place_errors
 from reform.scopes import Scope
@@ -27,77 +40,6 @@ from reform.text import normalise_text
 
 # The example row of the template: refused if it is left in an upload.
 EXAMPLE_CREDIT_CODE = "91320722MA1XXXXXXX"
-
-# The words people write in the fixed-list columns; the first one is what the template offers.
-Ownership = Enterprise.Ownership
-OWNERSHIP_WORDS = {
-    Ownership.STATE_OWNED: (
-        "国有",
-        "国有企业",
-        "国企",
-        "国有独资",
-        "国有独资企业",
-        "国有独资公司",
-        "全民所有制",
-    ),
-    Ownership.STATE_CONTROLLED: ("国有控股", "国有控股企业", "国有绝对控股", "国有相对控股"),
-    Ownership.MIXED: ("混合所有制", "混合所有制企业", "混合", "混改企业"),
-    Ownership.COLLECTIVE: ("集体", "集体企业", "集体所有制", "城镇集体", "乡镇集体", "村集体"),
-    Ownership.PRIVATE: (
-        "民营",
-        "民营企业",
-        "私营",
-        "私营企业",
-        "民企",
-        "私企",
-        "非公",
-        "非公企业",
-        "非公有制",
-    ),
-    Ownership.FOREIGN: (
-        "外商投资",
-        "外商投资企业",
-        "外资",
-        "外资企业",
-        "外商独资",
-        "中外合资",
-        "中外合作",
-    ),
-    Ownership.HK_MACAO_TAIWAN: (
-        "港澳台投资",
-        "港澳台",
-        "港澳台投资企业",
-        "港澳台商投资",
-        "港资",
-        "澳资",
-        "台资",
-    ),
-    Ownership.INDIVIDUAL: ("个体", "个体户", "个体工商户", "个体经营"),
-    Ownership.OTHER: ("其他",),
-}
-# Words that say both the kind (mixed ownership) and whether the state controls it.
-MIXED_WORDS = {
-    "国有参股": False,
-    "混合所有制(国有控股)": True,
-    "混合所有制(非国有控股)": False,
-    "混合所有制(国有参股)": False,
-}
-CHAIN_WORDS = {
-    Enterprise.ChainPosition.UPSTREAM: ("上游", "产业链上游"),
-    Enterprise.ChainPosition.DOWNSTREAM: ("下游", "产业链下游"),
-}
-TIER_WORDS = {
-    Pilot.Tier.CITY: ("市级", "市级试点", "市"),
-    Pilot.Tier.COUNTY: ("县级", "县级试点", "县区级", "县(区)级", "县"),
-    Pilot.Tier.TOWNSHIP: ("乡镇级", "乡镇级试点", "乡镇(街道)级", "街道级", "镇级", "乡镇"),
-}
-STATUS_WORDS = {
-    Pilot.Status.PROPOSED: ("拟推荐", "推荐", "拟定"),
-    Pilot.Status.CONFIRMED: ("已确定", "确定", "已确认"),
-    Pilot.Status.DEMONSTRATION: ("示范单位", "示范", "示范企业"),
-    Pilot.Status.WITHDRAWN: ("已退出", "退出"),
-}
-YES, NO = "是", "否"
 
 # Tiers each role may register (admins and city staff: all of them).
 ROLE_TIERS = {
@@ -230,15 +172,18 @@ class Lookups:
             "status": {value: str(label) for value, label in Pilot.Status.choices},
         }
         self.yes_no = {True: _("yes"), False: _("no")}
-        # Columns whose meaning a higher layer supplies (see pilots.import_columns).
+        # Columns whose meaning a higher layer supplies (see pilots.imports.columns).
         self.resolvers = {
             name: extension.resolver(scope) for name, extension in COLUMN_EXTENSIONS.items()
         }
 
     def place_errors(
         self, county_id: int | None, township_id: int | None = None, park_id: int | None = None
-    ) -> dict[str, str]:
-        return self.places.errors(county_id, township_id, park_id)
+    ) -> dict[str, list]:
+        """The place rule's errors, as stored messages (in every language)."""
+        if not self.places.errors(county_id, township_id, park_id):
+            return {}
+        return _texts_by_name(lambda: self.places.errors(county_id, township_id, park_id))
 
     def display(self, name: str, value: Any) -> str:
         """A stored value as the preview shows it."""
@@ -263,7 +208,7 @@ class RowError:
     field: str
     header: str
     value: str
-    message: str
+    message: list | str  # stored (reform.messages): rendered in the reader's language
 
     def as_list(self) -> list:
         return [self.row, self.field, self.header, self.value, self.message]
@@ -308,41 +253,41 @@ class RowChecker:
         name = text("name")
         if name:
             if len(name) > 200:
-                error("name", _("The name is longer than 200 characters."))
+                error("name", say("name_too_long"))
             parsed.enterprise["name"] = name
         else:
-            error("name", _("The enterprise name is missing."))
+            error("name", say("name_missing"))
 
         code_cell = values.get("credit_code")
         code = text("credit_code")
         if not code:
-            error("credit_code", _("The credit code is missing."))
+            error("credit_code", say("code_missing"))
         elif code_cell.was_number:
             error(
                 "credit_code",
-                _(
-                    "The credit code was typed as a number, so Excel kept only 15 digits. "
-                    "Format the column as text and type the code again."
-                ),
+                say("code_was_number"),
             )
         elif code == EXAMPLE_CREDIT_CODE:
-            error("credit_code", _("This is the template's example row; delete it."))
+            error("credit_code", say("example_row"))
         else:
             try:
                 parsed.credit_code = validate_credit_code(code)
-            except CreditCodeError as exc:
-                error("credit_code", str(exc))
+            except CreditCodeError:
+                error(
+                    "credit_code",
+                    in_every_language(functools.partial(_refusal, validate_credit_code, code)),
+                )
 
         county_id = None
         county = text("county")
         if county:
             county_id = lookups.counties.get(key(county))
             if county_id is None:
-                error("county", _("Unknown county-level unit."))
+                error("county", say("county_unknown"))
             else:
                 parsed.enterprise["county"] = county_id
         else:
-            error("county", _("The county-level unit is missing."))
+            error("county", say("county_missing"))
 
         township = text("township")
         if township and county_id is not None:
@@ -350,8 +295,7 @@ class RowChecker:
             if township_id is None:
                 error(
                     "township",
-                    _("No township or street of this name lies in %(county)s.")
-                    % {"county": lookups.region_names[county_id]},
+                    say("township_unknown", county=lookups.region_names[county_id]),
                 )
             else:
                 parsed.enterprise["township"] = township_id
@@ -360,10 +304,10 @@ class RowChecker:
         if park:
             park_id = lookups.parks.get(key(park))
             if park_id is None:
-                error("park", _("Unknown park."))
+                error("park", say("park_unknown"))
             else:
                 # Said here too, so that it shows with the row's other errors; the merged
-                # record is checked again in the plan (importing._plan_row).
+                # record is checked again in the plan (plan._plan_row).
                 wrong = lookups.place_errors(county_id, park_id=park_id).get("park")
                 if wrong:
                     error("park", wrong)
@@ -374,7 +318,7 @@ class RowChecker:
         if industry:
             industry_id = lookups.industries.get(key(industry))
             if industry_id is None:
-                error("industry", _("Unknown industry; choose one from the template's list."))
+                error("industry", say("industry_unknown"))
             else:
                 parsed.enterprise["industry"] = industry_id
 
@@ -385,9 +329,7 @@ class RowChecker:
                 if found is None:
                     error(
                         name,
-                        _("Unknown ownership; choose one from the list.")
-                        if name == "ownership"
-                        else _("Write 上游 (upstream) or 下游 (downstream)."),
+                        say("ownership_unknown") if name == "ownership" else say("chain_unknown"),
                     )
                 else:
                     parsed.enterprise[name] = found
@@ -399,14 +341,13 @@ class RowChecker:
             try:
                 answer = parse_bool(controls)
             except ValueError:
-                error("state_controls", _("Write 是 (yes) or 否 (no)."))
+                error("state_controls", say("yes_no"))
             else:
                 implied = parsed.enterprise.get("state_controls")
                 if implied is not None and implied != answer:
                     error(
                         "state_controls",
-                        _("The ownership column already says otherwise (%(ownership)s).")
-                        % {"ownership": text("ownership")},
+                        say("ownership_contradicts", ownership=text("ownership")),
                     )
                 else:
                     parsed.enterprise["state_controls"] = answer
@@ -415,7 +356,7 @@ class RowChecker:
         if employees:
             number = _whole_number(employees)
             if number is None:
-                error("employee_count", _("The number of employees must be a whole number."))
+                error("employee_count", say("employees_not_whole"))
             else:
                 parsed.enterprise["employee_count"] = number
 
@@ -425,7 +366,7 @@ class RowChecker:
                 try:
                     flag = parse_bool(value)
                 except ValueError:
-                    error(name, _("Write 是 (yes) or 否 (no)."))
+                    error(name, say("yes_no"))
                 else:
                     parsed.enterprise[name] = flag
 
@@ -433,14 +374,14 @@ class RowChecker:
             value = text(name)
             if value:
                 if len(value) > limit:
-                    error(name, _("Longer than %(limit)d characters.") % {"limit": limit})
+                    error(name, say("too_long", limit=limit))
                 else:
                     parsed.enterprise[name] = value
 
         phone = text("contact_phone")
         if phone:
             if not _PHONE.match(phone):
-                error("contact_phone", _("This does not look like a phone number."))
+                error("contact_phone", say("phone_invalid"))
             else:
                 parsed.enterprise["contact_phone"] = phone
 
@@ -448,16 +389,16 @@ class RowChecker:
         if tier:
             found = lookups.tier.get(key(tier))
             if found is None:
-                error("tier", _("Write 市级, 县级 or 乡镇级."))
+                error("tier", say("tier_unknown"))
             elif found not in lookups.tiers:
-                error("tier", _("You cannot register pilots of this tier."))
+                error("tier", say("tier_not_yours"))
             else:
                 parsed.pilot["tier"] = found
         status = text("status")
         if status:
             found = lookups.status.get(key(status))
             if found is None:
-                error("status", _("Write 拟推荐, 已确定, 示范单位 or 已退出."))
+                error("status", say("status_unknown"))
             else:
                 parsed.pilot["status"] = found
         own_plan = text("own_plan")
@@ -469,11 +410,32 @@ class RowChecker:
             if value:
                 try:
                     targets = resolver.resolve(value)
-                except ColumnError as exc:
-                    error(name, str(exc))
+                except ColumnError:
+                    error(
+                        name,
+                        in_every_language(functools.partial(_refusal, resolver.resolve, value)),
+                    )
                 else:
                     parsed.links.extend([name, pk, label] for pk, label in targets)
         return parsed
+
+
+def _refusal(check, *args) -> str:
+    """What a reused check raising (CreditCodeError, ColumnError) says, in the active language."""
+    try:
+        check(*args)
+    except (CreditCodeError, ColumnError) as exc:
+        return str(exc)
+    return ""
+
+
+def _texts_by_name(errors) -> dict[str, list]:
+    """{field: message} of a reused check, each message kept in every language."""
+    by_language = {}
+    names = list(errors())
+    for name in names:
+        by_language[name] = in_every_language(lambda name=name: errors()[name])
+    return by_language
 
 
 def _whole_number(text: str) -> int | None:
@@ -496,18 +458,14 @@ def plan_state_control(given: dict, new: dict, reject, lookups) -> None:
     kind = new.get("ownership")
     if kind == Ownership.MIXED:
         if new.get("state_controls") is None:
-            reject("state_controls", state_control_error(kind, None))
+            reject("state_controls", in_every_language(lambda: state_control_error(kind, None)))
         return
     answer = given.get("state_controls")
     state_kind = group_of(kind, None) == OwnershipGroup.STATE_OWNED
     if answer is not None and kind and answer != state_kind:
         reject(
             "state_controls",
-            _(
-                "The enterprise's ownership is %(kind)s, so the state's control follows from it; "
-                "this column is for mixed-ownership enterprises only."
-            )
-            % {"kind": lookups.display("ownership", kind)},
+            say("state_control_follows", kind=ownership_label(kind)),
             lookups.display("state_controls", answer),
         )
     new["state_controls"] = None

@@ -1,9 +1,9 @@
 """The Excel import pipeline: an upload becomes a batch with a preview of what it would do.
 
-Reading the file is pilots.spreadsheet's job, checking the rows pilots.import_checks'; this
+Reading the file is pilots.imports.read's job, checking the rows pilots.imports.check'; this
 module compares the checked rows with the database, writes the plan (one entry per accepted
 row, every error of every rejected row) next to the uploaded file, and writes nothing else.
-pilots.import_apply applies exactly that plan on confirmation, in one transaction.
+pilots.imports.apply applies exactly that plan on confirmation, in one transaction.
 
 Speed matters (10,000 rows previewed and applied in under 2 s): existing records are loaded by
 credit code a chunk at a time, so the number of queries grows with the number of chunks, never
@@ -12,34 +12,58 @@ per row, and the plan is streamed to a compressed file rather than held in memor
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.utils.translation import gettext as _
 
-from pilots.import_checks import Lookups, RowChecker, RowError, plan_state_control
-from pilots.models import Enterprise, ImportBatch, Pilot
-from pilots.spreadsheet import HEADERS, SpreadsheetError, Table, read_table
+from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
+from pilots.imports.messages import say
+from pilots.imports.read import HEADERS, SpreadsheetError, Table, read_table
+from pilots.imports.records import (  # noqa: F401 - the plan's row format, used by its readers too
+    CHUNK,
+    ENTERPRISE_COLUMN,
+    ENTERPRISE_COLUMNS,
+    ENTERPRISE_FIELDS,
+    ENTERPRISE_VALUES,
+    FOREIGN_KEYS,
+    PILOT_COLUMN,
+    PILOT_COLUMNS,
+    PILOT_FIELDS,
+    PILOT_VALUES,
+    PLACE_FIELDS,
+    R_ACTION,
+    R_CHANGES,
+    R_CLUSTER,
+    R_CODE,
+    R_LINKS,
+    R_NUMBER,
+    R_PILOT_ACTION,
+    R_PILOT_CHANGES,
+    R_PILOT_VALUES,
+    R_VALUES,
+    StateDigest,
+    attnames,
+    chunks,
+    dumps_line,
+    load_existing,
+)
+from pilots.imports.scope import batch_scope
+from pilots.models import ImportBatch, Pilot
 from reform.creditcode import normalise_credit_code
+from reform.messages import from_lazy, in_every_language, render
 from reform.models import PlanYear, User
 from reform.scopes import Scope
 from reform.text import normalise_text
 
-# SQLite allows 999 variables per statement on old builds; stay below it everywhere.
-CHUNK = 900
-
-# The enterprise fields an import sets, in the order the plan stores them (credit code is the key).
-ENTERPRISE_FIELDS = Enterprise.DATA_FIELDS
-FOREIGN_KEYS = {"county", "township", "park", "industry"}
 # Compared after normalising: full-width and half-width forms are the same text.
 TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")
-PILOT_FIELDS = ("tier", "status", "own_plan")
 ENTERPRISE_DEFAULTS = {
     "township": None,
     "park": None,
@@ -54,80 +78,6 @@ ENTERPRISE_DEFAULTS = {
 }
 
 
-def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def attnames(fields: Iterable[str]) -> list[str]:
-    return [f"{name}_id" if name in FOREIGN_KEYS else name for name in fields]
-
-
-# What load_existing reads; the last two (version, updated_at) make the state digest.
-ENTERPRISE_COLUMNS = [
-    "id",
-    "credit_code",
-    *attnames(ENTERPRISE_FIELDS),
-    "version",
-    "updated_at",
-]
-PILOT_COLUMNS = [
-    "id",
-    "enterprise_id",
-    *PILOT_FIELDS,
-    "version",
-    "updated_at",
-]
-ENTERPRISE_VALUES = slice(2, 2 + len(ENTERPRISE_FIELDS))
-PILOT_VALUES = slice(2, 2 + len(PILOT_FIELDS))
-
-
-def load_existing(codes: list[str], plan_year_id: int) -> tuple[dict[str, tuple], dict[int, tuple]]:
-    """Enterprises by credit code and their pilots of the plan year by enterprise id.
-
-    Two queries per chunk of codes, as tuples in ENTERPRISE_COLUMNS / PILOT_COLUMNS order.
-    """
-    enterprises: dict[str, tuple] = {}
-    for chunk in chunks(codes):
-        for values in Enterprise.objects.filter(credit_code__in=chunk).values_list(
-            *ENTERPRISE_COLUMNS
-        ):
-            enterprises[values[1]] = values
-    pilots: dict[int, tuple] = {}
-    ids = [values[0] for values in enterprises.values()]
-    for chunk in chunks(ids):
-        for values in Pilot.objects.filter(
-            plan_year_id=plan_year_id, enterprise_id__in=chunk
-        ).values_list(*PILOT_COLUMNS):
-            pilots[values[1]] = values
-    return enterprises, pilots
-
-
-class StateDigest:
-    """A fingerprint of the matched records' versions, row by row in the plan's order.
-
-    The preview takes it; the confirmation takes it again over the same rows: equal digests
-    mean no record the plan touches was created, changed or deleted in between.
-    """
-
-    def __init__(self):
-        self.hash = hashlib.sha256()
-
-    def add(self, code: str, found: tuple | None, pilot: tuple | None) -> None:
-        self.hash.update(
-            repr(
-                (
-                    code,
-                    found and (found[0], found[-2], found[-1].isoformat()),
-                    pilot and (pilot[0], pilot[-2], pilot[-1].isoformat()),
-                )
-            ).encode()
-        )
-
-    def hexdigest(self) -> str:
-        return self.hash.hexdigest()
-
-
 class Preview:
     """What an upload would do. Planned rows go straight into a compressed temporary file
     (one JSON list a line, the summary last), so a large preview is not held in memory."""
@@ -138,10 +88,25 @@ class Preview:
         self.rejected = 0
         self.counts: dict[str, int] = {}
         self.link_counts: dict[str, int] = {}
+        self.quota_changes: dict[tuple, int] = {}
         self.digest = ""
         self.last: list | None = None
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish()'s caller
         self._gzip = gzip.GzipFile(fileobj=self._file, mode="wb", compresslevel=1)
+
+    def count_quota(self, planned: list, found: tuple | None, pilot: tuple | None) -> None:
+        """The row's change to the pilots counted toward a quota, by tier and place:
+        pilots.quotas.quota_effect reads them into "12 → 15 / 15" on the preview."""
+        counted = Pilot.COUNTED_STATUSES
+        if pilot is not None and pilot[PILOT_COLUMN["status"]] in counted:
+            place = [found[ENTERPRISE_COLUMN[f"{name}_id"]] for name in PLACE_FIELDS]
+            key = (pilot[PILOT_COLUMN["tier"]], *place)
+            self.quota_changes[key] = self.quota_changes.get(key, 0) - 1
+        values = planned[R_PILOT_VALUES]
+        if values and values[PILOT_FIELDS.index("status")] in counted:
+            new = dict(zip(ENTERPRISE_FIELDS, planned[R_VALUES], strict=True))
+            key = (values[PILOT_FIELDS.index("tier")], *(new[name] for name in PLACE_FIELDS))
+            self.quota_changes[key] = self.quota_changes.get(key, 0) + 1
 
     def add_row(self, row: list) -> None:
         self.last = row
@@ -157,20 +122,12 @@ class Preview:
             "columns": [[c.index, c.header, c.field] for c in self.table.columns],
             "unrecognised": self.table.unrecognised,
             "errors": [error.as_list() for error in self.errors],
+            "quota_changes": [[*key, n] for key, n in self.quota_changes.items() if n],
         }
         self._gzip.write(dumps_line(summary) + b"\n")
         self._gzip.close()
         self._file.seek(0)
         return self._file
-
-
-def dumps_line(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-# Indexes into a plan row.
-R_NUMBER, R_CODE, R_ACTION, R_VALUES, R_CHANGES = 0, 1, 2, 3, 4
-R_PILOT_ACTION, R_PILOT_VALUES, R_PILOT_CHANGES, R_CLUSTER, R_LINKS = 5, 6, 7, 8, 9
 
 
 def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview:
@@ -227,8 +184,7 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
                         "credit_code",
                         checker.header("credit_code"),
                         parsed.credit_code,
-                        _("The same credit code is also on row %(rows)s of the file.")
-                        % {"rows": others},
+                        say("code_twice", rows=others),
                     )
                 )
             if not parsed.errors:
@@ -242,6 +198,7 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
             planned = preview.last
             found = existing.get(parsed.credit_code)
             digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
+            preview.count_quota(planned, found, pilots.get(found[0]) if found else None)
             action = planned[R_ACTION]
             if action == "same" and planned[R_LINKS]:
                 # Joining a cluster changes the enterprise as the user sees it.
@@ -298,11 +255,7 @@ def _plan_row(
         if not scope.allows(county_id=old["county"], township_id=old["township"]):
             reject(
                 "credit_code",
-                _(
-                    "This enterprise is registered outside your area (%(county)s); "
-                    "ask the city union to change it."
-                )
-                % {"county": lookups.region_names.get(old["county"], "")},
+                say("registered_elsewhere", county=lookups.region_names.get(old["county"], "")),
                 parsed.credit_code,
             )
             return
@@ -323,7 +276,7 @@ def _plan_row(
         new = {**ENTERPRISE_DEFAULTS, **given}
         for name in ("industry", "ownership"):
             if name not in given:
-                reject(name, _("Needed for a new enterprise."))
+                reject(name, say("needed_for_new"))
     for name, message in lookups.place_errors(
         new.get("county"), new.get("township"), new.get("park")
     ).items():
@@ -332,10 +285,10 @@ def _plan_row(
     plan_state_control(given, new, reject, lookups)
     if not scope.allows(county_id=new.get("county"), township_id=new.get("township")):
         if scope.township_id is not None and not new.get("township"):
-            reject("township", _("Give your township or street."))
+            reject("township", say("give_township"))
         else:
             name = "township" if scope.township_id is not None else "county"
-            reject(name, _("This lies outside your area."), lookups.display(name, new.get(name)))
+            reject(name, say("outside_area"), lookups.display(name, new.get(name)))
 
     pilot_found = pilots.get(found[0]) if found is not None else None
     pilot_action, pilot_values, pilot_changes = "", None, None
@@ -345,7 +298,8 @@ def _plan_row(
         if pilot_new != pilot_old and not {pilot_old["tier"], pilot_new["tier"]} <= set(
             lookups.tiers
         ):
-            reject("tier", _("You cannot change a pilot of this tier."), "")
+            reject("tier", say("tier_cannot_change"), "")
+        _named_status(pilot_old["status"], pilot_new["status"], reject)
         pilot_changes = [
             [name, lookups.display(name, pilot_old[name]), lookups.display(name, pilot_new[name])]
             for name in PILOT_FIELDS
@@ -355,12 +309,13 @@ def _plan_row(
         pilot_values = [pilot_new[name] for name in PILOT_FIELDS]
     elif parsed.pilot:
         if "tier" not in parsed.pilot:
-            reject("tier", _("Give the pilot tier."))
+            reject("tier", say("tier_missing"))
         pilot_new = {"status": Pilot.Status.PROPOSED, "own_plan": "", **parsed.pilot}
+        _named_status(None, pilot_new["status"], reject)
         pilot_action = "create"
         pilot_values = [pilot_new.get(name) for name in PILOT_FIELDS]
     if pilot_values and pilot_values[0] == Pilot.Tier.TOWNSHIP and not new.get("township"):
-        reject("township", _("A township-tier pilot needs an enterprise with a township."))
+        reject("township", say("township_tier_needs_township"))
     new_links = [
         link for link in parsed.links if found is None or (found[0], link[1]) not in links[link[0]]
     ]
@@ -369,7 +324,11 @@ def _plan_row(
         # enterprise is already in changes nothing.
         refusal = lookups.resolvers[name].refusal(target)
         if refusal:
-            reject(name, refusal, label)
+            reject(
+                name,
+                in_every_language(functools.partial(lookups.resolvers[name].refusal, target)),
+                label,
+            )
     if parsed.errors:
         return
 
@@ -396,6 +355,16 @@ def _plan_row(
             new_links,
         ]
     )
+
+
+def _named_status(old: str | None, new: str, reject) -> None:
+    """示范单位 is a naming's (demonstration app; pilots.services.pilot_set_status): a row may
+    neither give it nor take it away; a row repeating it for a demonstration unit is no change."""
+    demonstration = Pilot.Status.DEMONSTRATION
+    if new == old or demonstration not in (old, new):
+        return
+    code = "demonstration_by_naming" if new == demonstration else "demonstration_kept"
+    reject("status", say(code), str(Pilot.Status(new).label))
 
 
 # -- the batch -------------------------------------------------------------------------------
@@ -461,6 +430,7 @@ def batch_create(
     except SpreadsheetError as exc:
         batch.status = ImportBatch.Status.FAILED
         batch.message = str(exc)
+        batch.message_code = from_lazy(exc.message, exc.params)
         table = None
     batch.original.save(filename, ContentFile(data), save=False)
     batch.save()
@@ -470,15 +440,15 @@ def batch_create(
         batch.status = ImportBatch.Status.FAILED
         batch.header_row = table.header_row
         batch.unrecognised = table.unrecognised
-        batch.message = _("Required columns are missing: %(columns)s.") % {
-            "columns": "、".join(HEADERS[name] for name in table.missing_required)
-        }
+        batch.message_code = say(
+            "columns_missing", columns="、".join(HEADERS[name] for name in table.missing_required)
+        )
+        batch.message = render(batch.message_code)
     elif not table.rows:
         batch.status = ImportBatch.Status.FAILED
         batch.header_row = table.header_row
-        batch.message = _("The header row was found (row %(row)d), but no rows below it.") % {
-            "row": table.header_row
-        }
+        batch.message_code = say("no_rows", row=table.header_row)
+        batch.message = render(batch.message_code)
     else:
         _store_preview(batch, build_preview(table, scope=scope, plan_year=plan_year))
     batch.save()
@@ -486,6 +456,8 @@ def batch_create(
 
 
 def batch_revalidate(*, batch: ImportBatch, scope: Scope) -> ImportBatch:
+    """Check the batch again, inside its uploader's scope and `scope` (the user's who asks)."""
+    scope = batch_scope(batch, scope)
     with batch.original.open("rb") as handle:
         data = handle.read()
     _store_preview(batch, build_preview(read_upload(data), scope=scope, plan_year=batch.plan_year))

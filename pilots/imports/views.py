@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pilots import import_apply, importing, selectors, writers
-from pilots.import_columns import COLUMN_EXTENSIONS
-from pilots.import_workbooks import error_workbook, template_workbook
+from pilots import quotas, selectors, writers
+from pilots.imports import apply, plan, undo
+from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
+from reform.messages import render as render_message
+from reform.models import Region
 from reform.paging import page_number, page_size, paginate
 from reform.scopes import get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
@@ -80,7 +83,7 @@ def import_upload(request):
         form = ImportUploadForm()
     if request.method == "POST" and plan_year is not None and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = importing.batch_create(
+        batch = plan.batch_create(
             data=upload.read(),
             filename=upload.name,
             user=request.user,
@@ -120,8 +123,17 @@ def import_detail(request, pk: int):
             return render(request, "pilots/import_detail.html", context)
         changes = [_describe(row) for row in page]
         _link_records(changes, scope=scope, plan_year=batch.plan_year)
+        _name_townships(changes)
+        if batch.status == ImportBatch.Status.PREVIEWED:
+            context["quota_effects"] = [
+                (_quota_label(effect), effect)
+                for effect in quotas.quota_effect(batch.plan_year, summary.get("quota_changes", []))
+            ]
         context.update(
-            errors=summary["errors"][:ERRORS_SHOWN],
+            errors=[
+                [row, field, header, value, render_message(message)]
+                for row, field, header, value, message in summary["errors"][:ERRORS_SHOWN]
+            ],
             more_errors=max(len(summary["errors"]) - ERRORS_SHOWN, 0),
             page=page,
             changes=changes,
@@ -140,7 +152,7 @@ def _plan_page(batch: ImportBatch, number: int, size: int):
     plan file: a preview of 100,000 rows is never loaded whole for a page of 100."""
     start = (number - 1) * size
     window, count, summary = [], 0, {}
-    for item in importing.iter_plan(batch):
+    for item in plan.iter_plan(batch):
         if isinstance(item, dict):
             summary = item
         elif _changes_something(item):
@@ -156,37 +168,69 @@ def _plan_page(batch: ImportBatch, number: int, size: int):
 
 def _changes_something(row: list) -> bool:
     return (
-        row[importing.R_ACTION] != "same"
-        or row[importing.R_PILOT_ACTION] in ("create", "update")
+        row[plan.R_ACTION] != "same"
+        or row[plan.R_PILOT_ACTION] in ("create", "update")
         or bool(_links(row))
     )
 
 
 def _links(row: list) -> list:
-    return row[importing.R_LINKS] if len(row) > importing.R_LINKS else []
+    return row[plan.R_LINKS] if len(row) > plan.R_LINKS else []
 
 
 def _describe(row: list) -> dict:
     """A plan row as the preview table shows it, fields named as the forms name them."""
-    values = dict(zip(importing.ENTERPRISE_FIELDS, row[importing.R_VALUES], strict=True))
+    values = dict(zip(plan.ENTERPRISE_FIELDS, row[plan.R_VALUES], strict=True))
 
     def labelled(model, changes):
         return [(model._meta.get_field(name).verbose_name, old, new) for name, old, new in changes]
 
+    pilot = None
+    if row[plan.R_PILOT_ACTION] in ("create", "update"):
+        tier, status = (row[plan.R_PILOT_VALUES][plan.PILOT_FIELDS.index(n)] for n in TIER_STATUS)
+        pilot = {
+            "tier": Pilot.Tier(tier).label,
+            "status": Pilot.Status(status).label,
+            "township_id": values["township"],
+        }
     return {
-        "number": row[importing.R_NUMBER],
-        "code": row[importing.R_CODE],
+        "pilot": pilot,
+        "number": row[plan.R_NUMBER],
+        "code": row[plan.R_CODE],
         "name": values["name"],
-        "action": row[importing.R_ACTION],
-        "changes": labelled(Enterprise, row[importing.R_CHANGES] or []),
-        "pilot_action": row[importing.R_PILOT_ACTION],
-        "pilot_changes": labelled(Pilot, row[importing.R_PILOT_CHANGES] or []),
+        "action": row[plan.R_ACTION],
+        "changes": labelled(Enterprise, row[plan.R_CHANGES] or []),
+        "pilot_action": row[plan.R_PILOT_ACTION],
+        "pilot_changes": labelled(Pilot, row[plan.R_PILOT_CHANGES] or []),
         "links": [
             COLUMN_EXTENSIONS[name].describe(label)
             for name, _pk, label in _links(row)
             if name in COLUMN_EXTENSIONS
         ],
     }
+
+
+TIER_STATUS = ("tier", "status")
+RULE_NAMES = {
+    "city": gettext_lazy("city-tier pilots"),
+    "county": gettext_lazy("county-tier pilots"),
+    "county_dev_zone": gettext_lazy("county-tier pilots in development zones"),
+    "township": gettext_lazy("township-tier pilots"),
+}
+
+
+def _quota_label(effect) -> str:
+    """ "东海县 county-tier pilots": the region and the rule an effect is about."""
+    return f"{effect.progress.region.name} {RULE_NAMES.get(effect.progress.rule, '')}"
+
+
+def _name_townships(changes: list[dict]) -> None:
+    """The township of each new or changed pilot of the page, by name (1 query)."""
+    ids = {c["pilot"]["township_id"] for c in changes if c["pilot"] and c["pilot"]["township_id"]}
+    names = dict(Region.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    for change in changes:
+        if change["pilot"]:
+            change["pilot"]["township"] = names.get(change["pilot"]["township_id"], "")
 
 
 def _written_links(batch: ImportBatch) -> dict | None:
@@ -244,14 +288,14 @@ def import_confirm(request, pk: int):
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
     try:
-        batch = import_apply.batch_apply(batch=batch, user=request.user, scope=scope)
-    except import_apply.NotPreviewed:
+        batch = apply.batch_apply(batch=batch, user=request.user, scope=scope)
+    except apply.NotPreviewed:
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
     except FileNotFoundError:
         messages.error(request, PLAN_GONE)
         return redirect(batch)
-    except import_apply.StalePreview:
+    except apply.StalePreview:
         messages.warning(
             request,
             _(
@@ -278,26 +322,35 @@ def import_confirm(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def import_discard(request, pk: int):
+    """GET asks (what would be left out), POST discards."""
     scope, batch = _batch(request, pk)
     require_write(scope)
-    if batch.status == ImportBatch.Status.PREVIEWED:
-        importing.batch_discard(batch=batch)
-        messages.info(request, _("The import was discarded; nothing was changed."))
-    else:
+    if batch.status != ImportBatch.Status.PREVIEWED:
         messages.error(request, _("This import is no longer waiting for confirmation."))
+        return redirect(batch)
+    if request.method == "GET":
+        return render(request, "pilots/import_ask.html", {"batch": batch, "action": "discard"})
+    plan.batch_discard(batch=batch)
+    messages.info(request, _("The import was discarded; nothing was changed."))
     return redirect(batch)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def import_undo(request, pk: int):
+    """GET asks (what would be put back), POST undoes."""
     scope, batch = _batch(request, pk)
     require_write(scope)
+    if request.method == "GET":
+        if batch.status != ImportBatch.Status.APPLIED:
+            messages.error(request, _("Only an applied import can be undone."))
+            return redirect(batch)
+        return render(request, "pilots/import_ask.html", {"batch": batch, "action": "undo"})
     try:
-        import_apply.batch_undo(batch=batch, user=request.user)
-    except import_apply.CannotUndo as exc:
+        undo.batch_undo(batch=batch, user=request.user)
+    except undo.CannotUndo as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The import was undone: every record is as it was before."))

@@ -1,0 +1,110 @@
+"""The records a plan row reads and writes: which fields, in which order, loaded how.
+
+Shared by the preview (pilots.imports.plan) and the confirmation (pilots.imports.apply), which
+must read the records exactly alike for their state digests to agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+
+from pilots.models import Enterprise, Pilot
+
+# SQLite allows 999 variables per statement on old builds; stay below it everywhere.
+CHUNK = 900
+
+# The enterprise fields an import sets, in the order the plan stores them (credit code is the key).
+ENTERPRISE_FIELDS = Enterprise.DATA_FIELDS
+FOREIGN_KEYS = {"county", "township", "park", "industry"}
+
+
+PILOT_FIELDS = ("tier", "status", "own_plan")
+# Where a pilot counts toward the quotas (pilots.quotas.rule_targets).
+PLACE_FIELDS = ("county", "township", "park")
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def attnames(fields: Iterable[str]) -> list[str]:
+    return [f"{name}_id" if name in FOREIGN_KEYS else name for name in fields]
+
+
+# What load_existing reads; the last two (version, updated_at) make the state digest.
+ENTERPRISE_COLUMNS = [
+    "id",
+    "credit_code",
+    *attnames(ENTERPRISE_FIELDS),
+    "version",
+    "updated_at",
+]
+PILOT_COLUMNS = [
+    "id",
+    "enterprise_id",
+    *PILOT_FIELDS,
+    "version",
+    "updated_at",
+]
+ENTERPRISE_COLUMN = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
+PILOT_COLUMN = {name: index for index, name in enumerate(PILOT_COLUMNS)}
+ENTERPRISE_VALUES = slice(2, 2 + len(ENTERPRISE_FIELDS))
+PILOT_VALUES = slice(2, 2 + len(PILOT_FIELDS))
+
+
+def load_existing(codes: list[str], plan_year_id: int) -> tuple[dict[str, tuple], dict[int, tuple]]:
+    """Enterprises by credit code and their pilots of the plan year by enterprise id.
+
+    Two queries per chunk of codes, as tuples in ENTERPRISE_COLUMNS / PILOT_COLUMNS order.
+    """
+    enterprises: dict[str, tuple] = {}
+    for chunk in chunks(codes):
+        for values in Enterprise.objects.filter(credit_code__in=chunk).values_list(
+            *ENTERPRISE_COLUMNS
+        ):
+            enterprises[values[1]] = values
+    pilots: dict[int, tuple] = {}
+    ids = [values[0] for values in enterprises.values()]
+    for chunk in chunks(ids):
+        for values in Pilot.objects.filter(
+            plan_year_id=plan_year_id, enterprise_id__in=chunk
+        ).values_list(*PILOT_COLUMNS):
+            pilots[values[1]] = values
+    return enterprises, pilots
+
+
+class StateDigest:
+    """A fingerprint of the matched records' versions, row by row in the plan's order.
+
+    The preview takes it; the confirmation takes it again over the same rows: equal digests
+    mean no record the plan touches was created, changed or deleted in between.
+    """
+
+    def __init__(self):
+        self.hash = hashlib.sha256()
+
+    def add(self, code: str, found: tuple | None, pilot: tuple | None) -> None:
+        self.hash.update(
+            repr(
+                (
+                    code,
+                    found and (found[0], found[-2], found[-1].isoformat()),
+                    pilot and (pilot[0], pilot[-2], pilot[-1].isoformat()),
+                )
+            ).encode()
+        )
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
+
+
+def dumps_line(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# Indexes into a plan row.
+R_NUMBER, R_CODE, R_ACTION, R_VALUES, R_CHANGES = 0, 1, 2, 3, 4
+R_PILOT_ACTION, R_PILOT_VALUES, R_PILOT_CHANGES, R_CLUSTER, R_LINKS = 5, 6, 7, 8, 9
