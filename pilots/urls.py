@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilots import import_views, plan_views, search_views, views
+from pilots import candidate_views, import_views, plan_views, search_views, views
 
 app_name = "pilots"
 
@@ -40,3 +40,17 @@ urlpatterns += [
 
 # The search of the header (pilots/search_views.py).
 urlpatterns.append(path("search/", search_views.search, name="search"))
+
+# The candidates for a region's gap under a rule, and proposing one (pilots/candidate_views.py).
+urlpatterns += [
+    path(
+        "candidates/<str:code>/<str:rule>/",
+        candidate_views.candidate_list,
+        name="candidate_list",
+    ),
+    path(
+        "candidates/<str:code>/<str:rule>/propose/",
+        candidate_views.candidate_propose,
+        name="candidate_propose",
+    ),
+]
