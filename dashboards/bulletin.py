@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from dashboards.models import Bulletin, BulletinWording, fill
@@ -238,7 +239,7 @@ def build_bulletin(plan_year: PlanYear, as_of: datetime.date) -> BulletinView:
     }
     rule_paragraphs = []
     for rule, values in figures["rules"].items():
-        slots = common | values | {"rule": QuotaRule.Rule(rule).label}
+        slots = common | values | {"rule": capfirst(str(QuotaRule.Rule(rule).label))}
         slots["change"] = signed(_change(values["count"], before, "rules", rule, "count"))
         if rule == Rule.CITY:
             rule_paragraphs.append(fill(texts.city_rule, slots))

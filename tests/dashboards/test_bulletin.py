@@ -111,7 +111,7 @@ def test_the_change_since_the_previous_bulletin_is_exact(client, users, world):
     make_pilot(world, tier="county", county=GUANNAN, township=None)
     make_pilot(world, tier="county", status="withdrawn", county=GUANNAN, township=None)
     view = build_bulletin(world, TODAY())
-    assert "较上期+3家" in view.rule_paragraphs[0]
+    assert "较上期+3。" in view.rule_paragraphs[0]
     guannan = next(line for line in view.counties if line.figures["code"] == GUANNAN)
     assert guannan.change == "+1 / 0 / 0"
     donghai = next(line for line in view.counties if line.figures["code"] == DONGHAI)
@@ -121,7 +121,7 @@ def test_the_change_since_the_previous_bulletin_is_exact(client, users, world):
 
 def test_without_a_previous_bulletin_the_change_is_a_dash(world):
     view = build_bulletin(world, TODAY())
-    assert "较上期—家" in view.rule_paragraphs[0]
+    assert "较上期—。" in view.rule_paragraphs[0]
     assert {line.change for line in view.counties} == {"—"}
 
 
