@@ -2,6 +2,8 @@
 short of, linking to its candidates page (pilots/candidates.py; 1 query, none when every rule
 is met)."""
 
+from django.utils.text import capfirst
+
 from pilots.candidate_views import candidate_list_url
 from pilots.candidates import gaps_with_candidates
 from pilots.quotas import Progress
@@ -22,7 +24,7 @@ def gap_candidates(region: Region, plan_year: PlanYear, progress: Progress) -> l
     return [
         {
             "item": item,
-            "label": item.row.label,
+            "label": capfirst(item.row.label),
             "url": candidate_list_url(region, item.rule, plan_year),
         }
         for item in items
