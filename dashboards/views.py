@@ -17,6 +17,7 @@ from django_tables2 import RequestConfig
 
 from clusters.selectors import cluster_pilot_counts, station_pilot_counts
 from dashboards import records
+from dashboards.candidates import gap_candidates
 from dashboards.exports import xlsx_response
 from dashboards.promotion import promotion_context
 from dashboards.selection import selection_context
@@ -90,6 +91,8 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
             Region.Level.TOWNSHIP: _township_context,
         }[region.level]
         context.update(builder(region, plan_year, scope_for(request.user)))
+        # "还差 3 家，候选 12 家" for each rule the region falls short of (dashboards/candidates).
+        context["gap_candidates"] = gap_candidates(region, plan_year, context["progress"])
         template = f"dashboards/{region.level}.html"
         year = plan_year.year
         tables: dict[str, DashboardTable | ExportOnly] = {}

@@ -410,3 +410,17 @@ def notice_entries(round: SelectionRound) -> list[NoticeEntry]:
         .select_related("application__pilot__enterprise__county", "removed_by", "added_by")
         .order_by(F("removed_at").asc(nulls_first=True), "position", "pk")
     )
+
+
+# The bulletin's good examples (dashboards/bulletin.py) -----------------------------------------
+
+
+def namings_between(plan_year: PlanYear, *, after, until) -> QuerySet[Naming]:
+    """The units a round of the plan year named from the day after `after` (None: from the
+    start) up to `until`, not revoked by then; with their enterprise and county (1 query)."""
+    namings = Naming.objects.filter(round__plan_year=plan_year, named_on__lte=until).filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=until)
+    )
+    if after is not None:
+        namings = namings.filter(named_on__gt=after)
+    return namings.select_related("pilot__enterprise__county").order_by("named_on", "pk")

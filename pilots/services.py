@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
+from pilots.candidates import region_q, rule_tier
 from pilots.models import Enterprise, Pilot
 from reform.models import PlanYear, User
 
@@ -129,3 +130,69 @@ def pilot_set_status(
     return pilot_update(
         pilot=pilot, version=version, user=user, fields={"status": status}, reason=reason
     )
+
+
+class ProposalError(ValueError):
+    """A candidate that cannot be proposed; str() is for the user. Nothing was changed."""
+
+
+@transaction.atomic
+def candidate_propose(
+    *, enterprise_id: int, plan_year: PlanYear, region, rule: str, scope, user: User | None
+) -> Pilot:
+    """Propose a candidate of a region's gap (pilots/candidates.py) as a pilot of the year at
+    the rule's tier, in one step: a new proposed pilot, or the enterprise's withdrawn pilot of
+    the year brought back as proposed at that tier (its history says so).
+
+    Refused with ProposalError, nothing changed: a plan year without this rule, a tier the user
+    may not register, an enterprise outside the user's scope or not a candidate of the region
+    under the rule, an enterprise that already has a pilot of the year.
+    """
+    if not plan_year.rules.filter(rule=rule).exists():
+        raise ProposalError(
+            _("The plan year %(year)s has no targets for this rule yet: nothing to propose for.")
+            % {"year": plan_year.year}
+        )
+    tier = rule_tier(rule)
+    if not scope.allows_tier(tier):
+        raise ProposalError(
+            _("You may not register %(tier)s pilots.") % {"tier": Pilot.Tier(tier).label}
+        )
+    enterprise = (
+        Enterprise.objects.select_for_update()
+        .filter(pk=enterprise_id)
+        .filter(scope.q(county="county", township="township"))
+        .first()
+    )
+    if enterprise is None or not scope.allows_write(
+        county_id=enterprise.county_id, township_id=enterprise.township_id
+    ):
+        raise ProposalError(
+            _("This enterprise is not one you may propose: it lies outside your region.")
+        )
+    if not Enterprise.objects.filter(region_q(region, rule), pk=enterprise.pk).exists():
+        raise ProposalError(
+            _("%(enterprise)s is not a candidate of %(region)s under this rule.")
+            % {"enterprise": enterprise, "region": region}
+        )
+    pilot = (
+        Pilot.objects.select_for_update().filter(enterprise=enterprise, plan_year=plan_year).first()
+    )
+    if pilot is not None and pilot.status != Pilot.Status.WITHDRAWN:
+        raise ProposalError(
+            _("%(enterprise)s is already a %(status)s pilot of %(year)s.")
+            % {
+                "enterprise": enterprise,
+                "status": pilot.get_status_display(),
+                "year": plan_year.year,
+            }
+        )
+    if pilot is not None:
+        return pilot_update(
+            pilot=pilot,
+            version=pilot.version,
+            user=user,
+            fields={"status": Pilot.Status.PROPOSED, "tier": tier},
+            reason=_("proposed again as a candidate of %(region)s") % {"region": region},
+        )
+    return pilot_create(enterprise=enterprise, plan_year=plan_year, tier=tier, user=user)

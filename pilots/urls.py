@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilots import plan_views, search_views, views
+from pilots import candidate_views, plan_views, search_views, views
 from pilots.imports import views as import_views
 
 app_name = "pilots"
@@ -41,3 +41,17 @@ urlpatterns += [
 
 # The search of the header (pilots/search_views.py).
 urlpatterns.append(path("search/", search_views.search, name="search"))
+
+# The candidates for a region's gap under a rule, and proposing one (pilots/candidate_views.py).
+urlpatterns += [
+    path(
+        "candidates/<str:code>/<str:rule>/",
+        candidate_views.candidate_list,
+        name="candidate_list",
+    ),
+    path(
+        "candidates/<str:code>/<str:rule>/propose/",
+        candidate_views.candidate_propose,
+        name="candidate_propose",
+    ),
+]

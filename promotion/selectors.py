@@ -370,3 +370,28 @@ def report_counts_by_county(*, year: int, within: Region | None = None) -> list[
     pairs = set(placed.order_by().union(direct.order_by(), through_cases.order_by()))
     counts = Counter(county_id for _report, county_id in pairs if county_id is not None)
     return [CountyReports(county=county, reports=counts[county.pk]) for county in counties]
+
+
+# The bulletin's good examples (dashboards/bulletin.py) -----------------------------------------
+
+
+def cases_published_between(plan_year: PlanYear, *, after, until) -> QuerySet[Case]:
+    """The plan year's cases published in the case library from the day after `after` (None:
+    from the start) up to `until`, still published (1 query)."""
+    cases = Case.objects.filter(
+        plan_year=plan_year, status=Case.Status.PUBLISHED, published_at__date__lte=until
+    )
+    if after is not None:
+        cases = cases.filter(published_at__date__gt=after)
+    return cases.select_related("county").order_by("published_at", "pk")
+
+
+def reports_between(*, after, until) -> QuerySet[MediaReport]:
+    """Media reports published from the day after `after` (None: from 1 January of `until`'s
+    year) up to `until` (1 query)."""
+    reports = MediaReport.objects.filter(published_on__lte=until)
+    if after is not None:
+        reports = reports.filter(published_on__gt=after)
+    else:
+        reports = reports.filter(published_on__year=until.year)
+    return reports.select_related("county").order_by("published_on", "pk")

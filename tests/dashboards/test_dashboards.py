@@ -434,15 +434,18 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
         # industries), clusters, stations, the header's region of the signed-in official, and
         # 5 for cases and media reports (cases by status and by dimension, reports by month,
         # the county-level units and their reports: dashboards/promotion.py), 2 for the
-        # selection (demonstration units by county, the plan year's round: none here).
-        ("/", 20),
+        # selection (demonstration units by county, the plan year's round: none here), and
+        # the candidates of the city rule (dashboards/candidates.py).
+        ("/", 21),
         # session, user, region, plan years, 4 for the quota rules, 2 for the make-up, the
-        # county's pilots, its parks, clusters, stations, the header's region, and 3 for cases
+        # county's pilots, its parks, clusters, stations, the header's region, 3 for cases
         # and media reports (cases by status and by dimension, reports by month), 2 for the
-        # selection (its demonstration units, the plan year's round: none here).
-        (f"/regions/{DONGHAI}/", 20),
-        # session, user, region, plan years, 4 for the quota rule, its pilots, the header's region.
-        (f"/regions/{NIUSHAN}/", 10),
+        # selection (its demonstration units, the plan year's round: none here), and the
+        # candidates of its two rules (one aggregate).
+        (f"/regions/{DONGHAI}/", 21),
+        # session, user, region, plan years, 4 for the quota rule, its pilots, the header's
+        # region, its candidates.
+        (f"/regions/{NIUSHAN}/", 11),
     ],
 )
 def test_the_number_of_queries_is_pinned(client, users, world, path, queries):

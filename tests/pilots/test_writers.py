@@ -40,6 +40,7 @@ NOT_WRITTEN = {
     # Word, not a spreadsheet: reform/documents.py writes users' text as plain runs, never a
     # field (tests/reform/test_documents.py).
     "demonstration:notice_docx": "a Word document, through reform/documents.py",
+    "dashboards:bulletin_docx": "a Word document, through reform/documents.py",
 }
 
 
