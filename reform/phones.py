@@ -198,9 +198,7 @@ def _landline(digits: str, groups: list[str], extension: str) -> str:
         raise PhoneError("invalid")
     area = 3 if digits[1] in "12" else 4
     rest = digits[area:]
-    if extension:
-        local = rest
-    elif len(rest) in LOCAL_LENGTHS:
+    if extension or len(rest) in LOCAL_LENGTHS:
         local = rest
     elif len(rest) > max(LOCAL_LENGTHS):
         # The extension is wherever the writer put a separator after 7 or 8 local digits.
