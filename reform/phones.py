@@ -22,7 +22,6 @@ import re
 import unicodedata
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MOBILE_LENGTH = 11
@@ -222,12 +221,3 @@ def is_valid_phone(value: object) -> bool:
     except PhoneError:
         return False
     return True
-
-
-def validate_phone(value: object) -> None:
-    """A model field validator: any valid way of writing a phone passes (forms store the
-    normal form, see pilots.forms.PhoneField)."""
-    try:
-        normalise_phone(value)
-    except PhoneError as error:
-        raise ValidationError(str(error), code=f"phone_{error.code}") from None

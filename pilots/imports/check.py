@@ -16,14 +16,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from pilots.imports.columns import COLUMN_EXTENSIONS, ColumnError
-from pilots.imports.read import HEADERS, Table, parse_bool
-from pilots.models import Enterprise, Pilot
+from pilots.imports.read import HEADERS, Table, parse_bool, unneutralise
+from pilots.models import REMARKS_MAX_LENGTH, Enterprise, Pilot
 from pilots.ownership import OwnershipGroup, group_of, state_control_error
 from reform.creditcode import CreditCodeError, validate_credit_code
 from reform.models import Industry, Park, Region, User
+from reform.phones import PhoneError, normalise_phone
 from reform.places import place_errors
 from reform.scopes import Scope
-from reform.text import normalise_text
+from reform.text import normalise_lines, normalise_text
 
 # The example row of the template: refused if it is left in an upload.
 EXAMPLE_CREDIT_CODE = "91320722MA1XXXXXXX"
@@ -105,7 +106,8 @@ ROLE_TIERS = {
     User.Role.TOWNSHIP: (Pilot.Tier.TOWNSHIP,),
 }
 
-_PHONE = re.compile(r"^[0-9+()\-\s、,，/转]{5,30}$")
+# How much of a too-long remarks cell the error shows.
+REMARKS_SHOWN = 100
 _REGION_SUFFIX = re.compile(r"(街道|镇|乡|县|区|市)$")
 
 
@@ -250,6 +252,8 @@ class Lookups:
             return self.park_names.get(value, str(value))
         if name == "industry":
             return self.industry_names.get(value, str(value))
+        if name == "remarks" and len(value) > REMARKS_SHOWN:
+            return value[:REMARKS_SHOWN] + "…"
         if name in self.labels:
             return self.labels[name].get(value, str(value))
         if isinstance(value, bool):
@@ -437,12 +441,30 @@ class RowChecker:
                 else:
                     parsed.enterprise[name] = value
 
-        phone = text("contact_phone")
-        if phone:
-            if not _PHONE.match(phone):
-                error("contact_phone", _("This does not look like a phone number."))
-            else:
-                parsed.enterprise["contact_phone"] = phone
+        phone = values.get("contact_phone")
+        if phone is not None and phone.text:
+            # A number cell has lost a landline's leading 0: reform.phones says so, and how
+            # to format the column.
+            try:
+                parsed.enterprise["contact_phone"] = normalise_phone(
+                    phone.text, from_number=phone.was_number
+                )
+            except PhoneError as exc:
+                error("contact_phone", str(exc))
+
+        remarks = remarks_text(values.get("remarks"))
+        if len(remarks) > REMARKS_MAX_LENGTH:
+            error(
+                "remarks",
+                _(
+                    "The remarks have %(count)d characters; at most %(limit)d fit. Shorten "
+                    "them; nothing of this row is imported until then."
+                )
+                % {"count": len(remarks), "limit": REMARKS_MAX_LENGTH},
+                remarks[:REMARKS_SHOWN] + "…",
+            )
+        elif remarks:
+            parsed.enterprise["remarks"] = remarks
 
         tier = text("tier")
         if tier:
@@ -474,6 +496,16 @@ class RowChecker:
                 else:
                     parsed.links.extend([name, pk, label] for pk, label in targets)
         return parsed
+
+
+def remarks_text(cell) -> str:
+    """A remarks cell as written, line breaks (Alt+Enter) and Chinese punctuation kept: the
+    reader's cleaned text folds both, which suits codes and names, not prose."""
+    if cell is None or not cell.text:
+        return ""
+    if not isinstance(cell.raw, str):
+        return cell.text
+    return normalise_lines(unneutralise(cell.raw))
 
 
 def _whole_number(text: str) -> int | None:

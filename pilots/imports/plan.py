@@ -51,6 +51,7 @@ ENTERPRISE_DEFAULTS = {
     "contact_name": "",
     "contact_phone": "",
     "address": "",
+    "remarks": "",
 }
 
 

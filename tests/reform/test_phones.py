@@ -1,8 +1,7 @@
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from reform.phones import PhoneError, is_valid_phone, normalise_phone, validate_phone
+from reform.phones import PhoneError, is_valid_phone, normalise_phone
 
 VALID = [
     # Mobile numbers: 11 digits starting with 1, however grouped.
@@ -168,12 +167,3 @@ def test_the_message_is_rendered_in_the_language_active_when_it_is_read():
     with translation.override("zh-hans"):
         assert "文本" in str(error.value)
     assert error.value.params == {"number": "51885801234", "suggestion": "0518-85801234"}
-
-
-def test_the_model_validator_refuses_with_the_same_message():
-    validate_phone("0518 8580 1234")  # any valid way of writing it passes
-    validate_phone("")
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        validate_phone("0518-8580abcd")
-    assert error.value.code == "phone_letters"
-    assert "letters: abcd" in error.value.messages[0]
