@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib import admin
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -171,6 +172,14 @@ def test_remarks_of_10000_characters_are_refused_with_the_limit_and_nothing_is_w
     enterprise.refresh_from_db()
     assert (enterprise.name, enterprise.remarks) == ("原名", "旧备注")
     assert Enterprise.objects.get(name="刚好").remarks == "满" * 2000
+
+
+def test_the_database_refuses_remarks_over_the_limit_written_past_every_check():
+    enterprise = make_enterprise(remarks="满" * 2000)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enterprise.objects.filter(pk=enterprise.pk).update(remarks="满" * 2001)
+    enterprise.refresh_from_db()
+    assert len(enterprise.remarks) == 2000
 
 
 def test_an_empty_remarks_cell_keeps_the_stored_remarks(users, plan_year):
