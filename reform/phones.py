@@ -97,6 +97,10 @@ _COUNTRY = re.compile(r"^\(?(?:\+|00)\s*86\)?[\s\-]*")
 _OTHER_COUNTRY = re.compile(r"^\(?(?:\+|00)")
 
 
+# The stored form itself, recognised at once (most values the import and check_data see).
+STORED = re.compile(r"1\d{10}|(?:010|02\d|0[3-9]\d\d)-[2-9]\d{6,7}(?:-\d{1,6})?")
+
+
 def clean(value: object) -> str:
     """Half-width, no invisible characters, one kind of dash, trimmed."""
     text = unicodedata.normalize("NFKC", "" if value is None else str(value))
@@ -110,6 +114,8 @@ def normalise_phone(value: object, *, from_number: bool = False) -> str:
     `from_number`: the value was read from a spreadsheet cell holding a number, not text, so a
     missing leading 0 is Excel's doing and the message says how to stop it.
     """
+    if isinstance(value, str) and STORED.fullmatch(value):
+        return value
     text = clean(value)
     if not text:
         return ""
