@@ -37,8 +37,9 @@ CHUNK = 900
 # The enterprise fields an import sets, in the order the plan stores them (credit code is the key).
 ENTERPRISE_FIELDS = Enterprise.DATA_FIELDS
 FOREIGN_KEYS = {"county", "township", "park", "industry"}
-# Compared after normalising: full-width and half-width forms are the same text.
-TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")
+# Compared after normalising: full-width and half-width forms are the same text. (Phones have
+# one stored form, reform.phones: a stored phone written otherwise is changed to it.)
+TEXT_FIELDS = ("name", "contact_name", "address")
 PILOT_FIELDS = ("tier", "status", "own_plan")
 ENTERPRISE_DEFAULTS = {
     "township": None,

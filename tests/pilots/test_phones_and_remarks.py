@@ -71,6 +71,21 @@ def test_the_import_stores_each_phone_in_one_form(users, plan_year):
     assert stored == {name: phone for name, (_typed, phone) in typed.items()}
 
 
+def test_an_upload_puts_a_stored_phone_written_otherwise_into_the_stored_form(users, plan_year):
+    enterprise = make_enterprise(name="甲", contact_phone="０５１８ 85801234")  # from before
+    data = xlsx(
+        [row(name="甲", credit_code=enterprise.credit_code, contact_phone="0518-85801234")],
+        columns=WITH_PHONE,
+    )
+    batch = upload(users["county"], plan_year, data)
+    [plan_row] = plan.load_plan(batch)["rows"]
+    changes = {name: (old, new) for name, old, new in plan_row[plan.R_CHANGES]}
+    assert changes["contact_phone"] == ("０５１８ 85801234", "0518-85801234")
+    confirm(batch, users["county"])
+    enterprise.refresh_from_db()
+    assert enterprise.contact_phone == "0518-85801234"
+
+
 def test_a_landline_excel_kept_as_a_number_is_refused_saying_how_to_fix_the_column(
     users, plan_year
 ):
