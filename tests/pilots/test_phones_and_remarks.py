@@ -189,7 +189,7 @@ def test_remarks_of_10000_characters_are_refused_with_the_limit_and_nothing_is_w
     assert Enterprise.objects.get(name="刚好").remarks == "满" * 2000
 
 
-def test_the_database_refuses_remarks_over_the_limit_written_past_every_check():
+def test_the_database_refuses_remarks_over_the_limit_written_past_every_check(reference):
     enterprise = make_enterprise(remarks="满" * 2000)
     with pytest.raises(IntegrityError), transaction.atomic():
         Enterprise.objects.filter(pk=enterprise.pk).update(remarks="满" * 2001)
