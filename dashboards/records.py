@@ -181,6 +181,8 @@ def pilot_record(pilot: Pilot, scope: Scope, tiers: dict, statuses: dict) -> dic
         "industry": enterprise.industry.display_name,
         "park": enterprise.park.name if enterprise.park_id else "",
         "counts": counts_toward(pilot),
+        # In the download only, and only where the user may open the enterprise's own page.
+        "remarks": enterprise.remarks if may_open else "",
     }
 
 

@@ -505,7 +505,8 @@ class ShareTable(DashboardTable):
 
 class PilotTable(DashboardTable):
     """A township's pilots: names only, no contact data (every signed-in user sees this). A name
-    links to the pilot's page where the user may open it."""
+    links to the pilot's page where the user may open it; the download adds the remarks of
+    those pilots (empty for the others)."""
 
     export_key = "pilots"
     title = _("Pilots")
@@ -527,6 +528,7 @@ class PilotTable(DashboardTable):
         ExportColumn(_("Counts toward"), key("counts")),
         ExportColumn(_("Industry"), key("industry")),
         ExportColumn(_("Park"), key("park")),
+        ExportColumn(_("Remarks"), key("remarks")),
     ]
 
     def render_name(self, record):

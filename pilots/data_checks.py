@@ -1,8 +1,9 @@
 """The enterprise and pilot rules as queries, for `manage.py check_data` (see reform.data_checks).
 
 Each rule is the one the write paths apply: the place rule of reform.places, the state-control
-rule of pilots.ownership, the credit-code check of reform.creditcode, the models' clean(). The
-queries find the few records that break a rule; the messages come from those same functions.
+rule of pilots.ownership, the credit-code check of reform.creditcode, the phone check of
+reform.phones, the models' clean(). The queries find the few records that break a rule; the
+messages come from those same functions.
 """
 
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from pilots.ownership import Ownership, state_control_error
 from reform.creditcode import CreditCodeError, validate_credit_code
 from reform.data_checks import DataCheck, each, field_checks
 from reform.models import Region
+from reform.phones import PhoneError, normalise_phone
 from reform.places import misplaced_park_q, misplaced_township_q, place_errors
 
 
@@ -54,6 +56,28 @@ def enterprise_credit_codes() -> Iterator[tuple[int, str]]:
                         "code": code,
                         "normal": validated,
                     },
+                )
+
+
+def enterprise_phones() -> Iterator[tuple[int, str]]:
+    """A contact phone the write paths would refuse (reform.phones), or one not kept in the
+    stored form (written before the check, or by hand): one pure function per value."""
+    rows = (
+        Enterprise.objects.exclude(contact_phone="")
+        .values_list("pk", "contact_phone", "name")
+        .order_by("pk")
+    )
+    for pk, phone, name in rows.iterator(chunk_size=5000):
+        try:
+            stored = normalise_phone(phone)
+        except PhoneError as error:
+            yield pk, f"{name}: {phone}: {error}"
+        else:
+            if stored != phone:
+                yield (
+                    pk,
+                    _("%(name)s: the phone %(phone)s is not stored as %(normal)s.")
+                    % {"name": name, "phone": phone, "normal": stored},
                 )
 
 
@@ -157,6 +181,7 @@ def pilot_data_checks() -> list[DataCheck]:
         DataCheck(Enterprise, enterprise_places),
         DataCheck(Enterprise, enterprise_credit_codes),
         DataCheck(Enterprise, enterprise_duplicates),
+        DataCheck(Enterprise, enterprise_phones),
         DataCheck(Enterprise, enterprise_state_control),
         field_checks(Enterprise),
         DataCheck(Pilot, pilot_tiers),

@@ -57,6 +57,7 @@ ENTERPRISE_COLUMNS = [
     Column(_("contact name"), lambda e: e.contact_name),
     Column(_("contact phone"), lambda e: e.contact_phone, 16),
     Column(_("address"), lambda e: e.address, 36),
+    Column(_("remarks"), lambda e: e.remarks, 40),
 ]
 
 PILOT_COLUMNS = [

@@ -40,6 +40,9 @@ class EnterpriseForm(VersionedForm):
             "credit_code": forms.TextInput(
                 attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 30}
             ),
+            # Checked and stored in one form by Enterprise.clean() (reform.phones).
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "remarks": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, scope: Scope, **kwargs):
@@ -52,6 +55,8 @@ class EnterpriseForm(VersionedForm):
         fields["township"].queryset = scope.regions(Region.Level.TOWNSHIP)
         fields["park"].queryset = scope.parks()
         fields["industry"].queryset = Industry.objects.all()
+        # A browser would cut a long paste at maxlength without a word; the server says the limit.
+        fields["remarks"].widget.attrs.pop("maxlength", None)
         # Asked for mixed ownership only: the script shows it when that kind is chosen (without
         # script it is always shown and ignored for the other kinds).
         fields["state_controls"].widget.choices = [

@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,12 @@ from simple_history.models import HistoricalRecords
 from pilots.ownership import Ownership, OwnershipGroup, group_of, state_control_error
 from reform.creditcode import CreditCodeError, normalise_credit_code, validate_credit_code
 from reform.models import Industry, Park, PlanYear, Region
+from reform.phones import PhoneError, normalise_phone
 from reform.places import place_errors
+from reform.text import normalise_lines
+
+# Remarks are a note, not a file: the form, the import and the database all stop here.
+REMARKS_MAX_LENGTH = 2000
 
 
 class Enterprise(models.Model):
@@ -41,10 +49,12 @@ class Enterprise(models.Model):
         "contact_name",
         "contact_phone",
         "address",
+        "remarks",
     )
 
     # The work plan's main entry point: enterprises with this many employees or more.
     LARGE_EMPLOYEE_COUNT = 100
+    REMARKS_MAX_LENGTH = REMARKS_MAX_LENGTH
 
     name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
@@ -104,8 +114,24 @@ class Enterprise(models.Model):
         _("industry-education integration enterprise"), default=False
     )
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # Stored in one form (reform.phones): 13905181234, 0518-85801234 or 0518-85801234-806.
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "A mobile number, or a landline with its area code (0518-85801234; an extension "
+            "after a dash or 转)."
+        ),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    remarks = models.TextField(
+        _("remarks"),
+        max_length=REMARKS_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(REMARKS_MAX_LENGTH)],
+        help_text=_("Anything worth knowing about the enterprise, at most 2,000 characters."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: a save based on an older version is refused (see services).
@@ -124,6 +150,10 @@ class Enterprise(models.Model):
             models.CheckConstraint(
                 condition=Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
                 name="enterprise_credit_code_format",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("remarks"), REMARKS_MAX_LENGTH),
+                name="enterprise_remarks_length",
             ),
             models.CheckConstraint(
                 condition=Q(ownership=Ownership.MIXED, state_controls__isnull=False)
@@ -150,6 +180,11 @@ class Enterprise(models.Model):
                 self.credit_code = validate_credit_code(self.credit_code)
             except CreditCodeError as error:
                 errors["credit_code"] = str(error)
+        self.remarks = normalise_lines(self.remarks)
+        try:
+            self.contact_phone = normalise_phone(self.contact_phone)
+        except PhoneError as error:
+            errors["contact_phone"] = str(error)
         if self.county_id:
             errors.update(
                 place_errors(

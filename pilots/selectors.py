@@ -216,8 +216,10 @@ def record_history(record: Model, *, limit: int | None = None) -> list[HistoryEn
 
 def pilot_names_in_region(*, plan_year, region, tiers=None) -> QuerySet[Pilot]:
     """A township's (or county's) pilots of a plan year for the dashboards, which every signed-in
-    user may see: names, tier, status, place, industry and park only — no contact fields are
-    loaded. `tiers` narrows to some tiers (a county page: its county- and city-tier pilots)."""
+    user may see: names, tier, status, place, industry and park — no contact fields are loaded;
+    the remarks are, for the download to show them where the user may open the enterprise
+    (dashboards.records). `tiers` narrows to some tiers (a county page: its county- and
+    city-tier pilots)."""
     lookup = "enterprise__township" if region.level == "township" else "enterprise__county"
     pilots = Pilot.objects.filter(plan_year=plan_year, **{lookup: region})
     if tiers is not None:
@@ -240,6 +242,7 @@ def pilot_names_in_region(*, plan_year, region, tiers=None) -> QuerySet[Pilot]:
             "enterprise__park__name",
             "enterprise__park__kind",
             "enterprise__park__level",
+            "enterprise__remarks",
         )
         .order_by("tier", "enterprise__name")
     )

@@ -17,6 +17,16 @@ def normalise_text(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def normalise_lines(value: object) -> str:
+    """Prose as typed (remarks): line breaks kept as "\n", characters kept as they are (no
+    NFKC: full-width punctuation is Chinese punctuation), invisible characters and the spaces
+    ending each line removed, blank lines at either end dropped."""
+    if value is None:
+        return ""
+    text = _INVISIBLE.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").strip()
+
+
 def name_key(value: object) -> str:
     """A key for comparing enterprise names: no spaces, no punctuation differences, lower case."""
     text = normalise_text(value).lower()

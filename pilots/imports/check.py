@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pilots.imports.columns import COLUMN_EXTENSIONS, ColumnError
 from pilots.imports.messages import ownership as ownership_label
 from pilots.imports.messages import say
-from pilots.imports.read import HEADERS, Table, parse_bool
+from pilots.imports.read import HEADERS, Table, parse_bool, unneutralise
 from pilots.imports.words import (  # the tables are read here; the template offers them too
     CHAIN_WORDS,
     MIXED_WORDS,
@@ -29,14 +29,15 @@ from pilots.imports.words import (  # the tables are read here; the template off
     YES,  # noqa: F401
     Ownership,
 )
-from pilots.models import Enterprise, Pilot
+from pilots.models import REMARKS_MAX_LENGTH, Enterprise, Pilot
 from pilots.ownership import OwnershipGroup, group_of, state_control_error
 from reform.creditcode import CreditCodeError, validate_credit_code
 from reform.messages import in_every_language
 from reform.models import Industry, Park, Region, User
+from reform.phones import PhoneError, normalise_phone
 from reform.places import place_errors
 from reform.scopes import Scope
-from reform.text import normalise_text
+from reform.text import normalise_lines, normalise_text
 
 # The example row of the template: refused if it is left in an upload.
 EXAMPLE_CREDIT_CODE = "91320722MA1XXXXXXX"
@@ -47,7 +48,8 @@ ROLE_TIERS = {
     User.Role.TOWNSHIP: (Pilot.Tier.TOWNSHIP,),
 }
 
-_PHONE = re.compile(r"^[0-9+()\-\s、,，/转]{5,30}$")
+# How much of a too-long remarks cell the error shows.
+REMARKS_SHOWN = 100
 _REGION_SUFFIX = re.compile(r"(街道|镇|乡|县|区|市)$")
 
 
@@ -195,6 +197,8 @@ class Lookups:
             return self.park_names.get(value, str(value))
         if name == "industry":
             return self.industry_names.get(value, str(value))
+        if name == "remarks" and len(value) > REMARKS_SHOWN:
+            return value[:REMARKS_SHOWN] + "…"
         if name in self.labels:
             return self.labels[name].get(value, str(value))
         if isinstance(value, bool):
@@ -378,12 +382,26 @@ class RowChecker:
                 else:
                     parsed.enterprise[name] = value
 
-        phone = text("contact_phone")
-        if phone:
-            if not _PHONE.match(phone):
-                error("contact_phone", say("phone_invalid"))
-            else:
-                parsed.enterprise["contact_phone"] = phone
+        phone = values.get("contact_phone")
+        if phone is not None and phone.text:
+            # A number cell has lost a landline's leading 0: reform.phones says so, and how
+            # to format the column.
+            try:
+                parsed.enterprise["contact_phone"] = normalise_phone(
+                    phone.text, from_number=phone.was_number
+                )
+            except PhoneError as exc:
+                error("contact_phone", in_every_language(lambda exc=exc: str(exc)))
+
+        remarks = remarks_text(values.get("remarks"))
+        if len(remarks) > REMARKS_MAX_LENGTH:
+            error(
+                "remarks",
+                say("remarks_too_long", count=len(remarks), limit=REMARKS_MAX_LENGTH),
+                remarks[:REMARKS_SHOWN] + "…",
+            )
+        elif remarks:
+            parsed.enterprise["remarks"] = remarks
 
         tier = text("tier")
         if tier:
@@ -436,6 +454,16 @@ def _texts_by_name(errors) -> dict[str, list]:
     for name in names:
         by_language[name] = in_every_language(lambda name=name: errors()[name])
     return by_language
+
+
+def remarks_text(cell) -> str:
+    """A remarks cell as written, line breaks (Alt+Enter) and Chinese punctuation kept: the
+    reader's cleaned text folds both, which suits codes and names, not prose."""
+    if cell is None or not cell.text:
+        return ""
+    if not isinstance(cell.raw, str):
+        return cell.text
+    return normalise_lines(unneutralise(cell.raw))
 
 
 def _whole_number(text: str) -> int | None:

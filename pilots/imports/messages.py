@@ -28,6 +28,10 @@ CODES = define(
         "employees_not_whole": _("The number of employees must be a whole number."),
         "too_long": _("Longer than %(limit)d characters."),
         "phone_invalid": _("This does not look like a phone number."),
+        "remarks_too_long": _(
+            "The remarks have %(count)d characters; at most %(limit)d fit. Shorten "
+            "them; nothing of this row is imported until then."
+        ),
         "tier_unknown": _("Write 市级, 县级 or 乡镇级."),
         "tier_not_yours": _("You cannot register pilots of this tier."),
         "status_unknown": _("Write 拟推荐, 已确定, 示范单位 or 已退出."),

@@ -62,8 +62,9 @@ from reform.models import PlanYear, User
 from reform.scopes import Scope
 from reform.text import normalise_text
 
-# Compared after normalising: full-width and half-width forms are the same text.
-TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")
+# Compared after normalising: full-width and half-width forms are the same text. (Phones have
+# one stored form, reform.phones: a stored phone written otherwise is changed to it.)
+TEXT_FIELDS = ("name", "contact_name", "address")
 ENTERPRISE_DEFAULTS = {
     "township": None,
     "park": None,
@@ -75,6 +76,7 @@ ENTERPRISE_DEFAULTS = {
     "contact_name": "",
     "contact_phone": "",
     "address": "",
+    "remarks": "",
 }
 
 

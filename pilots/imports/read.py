@@ -52,6 +52,7 @@ _SPELLINGS: dict[str, str] = {
     "status": "试点状态 状态",
     "own_plan": "一企一策 一企一策方案",
     "cluster": "产业集群 所属产业集群",
+    "remarks": "备注 说明 备注说明 其他说明 remarks",
 }
 FIELDS: list[str] = list(_SPELLINGS)
 REQUIRED_FIELDS: tuple[str, ...] = ("name", "credit_code", "county")
@@ -630,7 +631,8 @@ def _table(
                         cache[value] = cell
             else:
                 cell = make_cell(value)
-            if cell is not EMPTY:
+            # A row with nothing but a remark is a note under the table, not an enterprise.
+            if cell is not EMPTY and name != "remarks":
                 blank = False
             row[name] = cell
         if blank:

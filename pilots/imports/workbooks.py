@@ -32,16 +32,24 @@ from pilots.imports.check import (
 from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.plan import load_plan
 from pilots.imports.read import FIELDS, HEADERS, REQUIRED_FIELDS, read_table
-from pilots.models import ImportBatch
+from pilots.models import REMARKS_MAX_LENGTH, ImportBatch
 from reform.messages import render
 from reform.models import Industry, Park, Region
 from reform.scopes import Scope
 
 # The template's columns: every field the reader knows, in its order.
 TEMPLATE_FIELDS = list(FIELDS)
-TEXT_FIELDS = {"credit_code", "contact_phone"}
+TEXT_FIELDS = {"credit_code", "contact_phone", "remarks"}
 TEMPLATE_ROWS = 2000  # rows that get the dropdowns and the text format
-WIDTHS = {"name": 32, "credit_code": 22, "address": 30, "own_plan": 30, "park": 24}
+WIDTHS = {
+    "name": 32,
+    "credit_code": 22,
+    "contact_phone": 18,
+    "address": 30,
+    "own_plan": 30,
+    "park": 24,
+    "remarks": 40,
+}
 
 # Above this many rows the marked-up workbook is rebuilt instead of edited in place.
 KEEP_LAYOUT_MAX_ROWS = 20_000
@@ -78,12 +86,22 @@ def _explanations() -> dict[str, str]:
         "chain_position": _("上游 or 下游, for enterprises up or down a leading one's chain."),
         "is_industry_education": _("是 or 否."),
         "contact_name": _("The enterprise's contact person."),
-        "contact_phone": _("Formatted as text, so leading zeros stay."),
+        "contact_phone": _(
+            "One number: a mobile number (11 digits, e.g. 13905181234) or a landline with its "
+            "area code (e.g. 0518-85801234; an extension after a dash or 转: "
+            "0518-85801234-806). The column is formatted as text so that the area code keeps "
+            "its leading 0; a number Excel stored as a number has lost it and is refused."
+        ),
         "address": _("The enterprise's address."),
         "tier": _("The pilot tier of this plan year; leave empty for no pilot."),
         "status": _("Empty means 拟推荐 (proposed) for a new pilot."),
         "own_plan": _("The pilot's own plan (one enterprise, one policy), in short."),
         "cluster": _("The industry cluster the enterprise belongs to, if any (for information)."),
+        "remarks": _(
+            "Anything worth knowing about the enterprise, at most %(limit)d characters; line "
+            "breaks are kept."
+        )
+        % {"limit": REMARKS_MAX_LENGTH},
         # Columns a higher layer gives a meaning to say themselves what to write.
         **{name: extension.explanation() for name, extension in COLUMN_EXTENSIONS.items()},
     }
@@ -138,6 +156,7 @@ def _example(lists: dict[str, list[str]]) -> dict[str, str]:
         "status": first("status"),
         "own_plan": "",
         "cluster": "",
+        "remarks": "",
     }
 
 

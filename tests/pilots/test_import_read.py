@@ -88,20 +88,22 @@ def test_it_maps_headers_with_stars_brackets_and_units(hand_made):
         (8, "contact_name"),
         (9, "contact_phone"),
         (10, "own_plan"),
-        (11, None),
+        (11, "remarks"),
     ]
     assert hand_made.columns[1].header == "统一社会信用代码（必填）"  # as typed, for messages
 
 
 def test_it_reports_unknown_headers_but_not_the_serial_number_column(hand_made):
-    assert hand_made.unrecognised == ["备注"]
+    assert hand_made.unrecognised == []  # 备注 is the remarks column
     assert hand_made.duplicates == []
     assert hand_made.missing_required == []
 
 
 def test_it_keeps_excel_row_numbers_and_skips_blank_rows(hand_made):
-    # Row 7 is blank; rows 9 and 10 hold only a serial number or a remark.
+    # Row 7 is blank; rows 9 and 10 hold only a serial number or a remark (a note under the
+    # table, not an enterprise).
     assert [row.number for row in hand_made.rows] == [5, 6, 8]
+    assert texts(hand_made, "remarks") == ["", "代码按数字录入", ""]
 
 
 def test_every_row_has_every_mapped_field(hand_made):
@@ -306,7 +308,11 @@ def test_a_short_row_gets_empty_cells():
         ("职工人数（人）", "employee_count"),
         ("联系电话(手机)", "contact_phone"),
         ("ＰＨＯＮＥ", None),
-        ("备注", None),
+        ("备注", "remarks"),
+        ("说明", "remarks"),
+        ("Remarks", "remarks"),
+        ("备注（其他需要说明的情况）", "remarks"),
+        ("附件", None),
         ("", None),
     ],
 )

@@ -72,6 +72,7 @@ def hostile(reference, plan_year, users):
                     contact_name=name,
                     contact_phone=f"+86{index}",
                     address=name,
+                    remarks=name,
                 )
             )
     for index, pilot in enumerate(pilots):
