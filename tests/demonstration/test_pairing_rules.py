@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from demonstration.models import Pairing, PairingActivity, PairingPartner
 from demonstration.services import activity_record, pairing_create, pairing_end, pairing_update
@@ -16,6 +16,15 @@ from tests.demonstration.pairing_builders import make_pairing, small_pilot, stat
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages as the tests quote them (the interface is Chinese by default)."""
+    with translation.override("en"):
+        yield
+
+
 START = TODAY - datetime.timedelta(days=30)
 
 
