@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 from clusters.selectors import cluster_pilot_counts, station_pilot_counts
 from dashboards import records
 from dashboards.exports import xlsx_response
+from dashboards.pairing import pairing_context
 from dashboards.promotion import promotion_context
 from dashboards.tables import (
     ClusterTable,
@@ -197,8 +198,10 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
     makeup = pilot_makeup(plan_year, within=city, county_ids=progress.county_ids)
     city_urls = records.rule_urls(city_row, plan_year, scope)
     promotion, promotion_tables = promotion_context(plan_year, city)
+    pairing, pairing_tables = pairing_context(plan_year, city)
     return {
         **promotion,
+        **pairing,
         **_common(progress),
         "city_row": city_row,
         "city_url": city_urls[0],
@@ -216,6 +219,7 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             *_makeup_tables(makeup),
             *_cluster_tables(plan_year, city),
             *promotion_tables,
+            *pairing_tables,
         ],
     }
 
@@ -231,6 +235,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
         plan_year=plan_year, region=county, tiers=[Pilot.Tier.COUNTY, Pilot.Tier.CITY]
     )
     promotion, promotion_tables = promotion_context(plan_year, county)
+    pairing, pairing_tables = pairing_context(plan_year, county)
     headlines = [
         records.headline_rule(_("County-tier pilots"), county_progress.main),
         records.headline_rule(_("Of them in development zones"), county_progress.dev),
@@ -242,6 +247,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
     return {
         **_common(progress),
         **promotion,
+        **pairing,
         "county": record,
         "township_summary": county_progress.townships,
         "makeup": makeup,
@@ -263,6 +269,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
             *_makeup_tables(makeup),
             *_cluster_tables(plan_year, county),
             *promotion_tables,
+            *pairing_tables,
         ],
     }
 

@@ -72,7 +72,8 @@ MIXES = {
 
 
 def mix_key(groups) -> str:
-    return "+".join(group for group in GROUPS if group in set(groups))
+    present = set(groups)
+    return "+".join(group for group in GROUPS if group in present)
 
 
 def mix_label(key: str) -> str:

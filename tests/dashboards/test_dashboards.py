@@ -290,8 +290,9 @@ def test_it_exports_every_table_of_the_overview_in_one_workbook(client, users, w
     response = client.get(reverse("dashboards:home"), {"export": "all"})
     workbook = load_workbook(io.BytesIO(response.content))
     # The headline figures, the county table, four make-up tables, clusters and stations.
-    # headlines, counties, 4 of the make-up, clusters, stations, cases, reports, reports by unit
-    assert len(workbook.sheetnames) == 11
+    # headlines, counties, 4 of the make-up, clusters, stations, cases, reports, reports by unit,
+    # pairings
+    assert len(workbook.sheetnames) == 12
     assert workbook.sheetnames[:2] == ["主要指标", "各县区"]
     counties = workbook.worksheets[1]
     donghai = next(row for row in counties.values if row[1] == DONGHAI)
@@ -433,12 +434,15 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
         # quota rules (rules, exceptions, regions, pilots), 2 for the make-up (pilots,
         # industries), clusters, stations, the header's region of the signed-in official, and
         # 5 for cases and media reports (cases by status and by dimension, reports by month,
-        # the county-level units and their reports: dashboards/promotion.py).
-        ("/", 18),
+        # the county-level units and their reports: dashboards/promotion.py), and 2 for pairings
+        # (pairings with their kind, status, dormancy and mix; small pilots paired:
+        # dashboards/pairing.py).
+        ("/", 20),
         # session, user, region, plan years, 4 for the quota rules, 2 for the make-up, the
         # county's pilots, its parks, clusters, stations, the header's region, and 3 for cases
-        # and media reports (cases by status and by dimension, reports by month).
-        (f"/regions/{DONGHAI}/", 18),
+        # and media reports (cases by status and by dimension, reports by month), and 2 for
+        # pairings (dashboards/pairing.py).
+        (f"/regions/{DONGHAI}/", 20),
         # session, user, region, plan years, 4 for the quota rule, its pilots, the header's region.
         (f"/regions/{NIUSHAN}/", 10),
     ],
