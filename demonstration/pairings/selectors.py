@@ -289,3 +289,41 @@ def pairing_figures(
         small_total=small["total"],
         mixes=mixes,
     )
+
+
+def pairing_history(pairing: Pairing, *, limit: int | None = None) -> list:
+    """The pairing's history (pilots.selectors.record_history) with its lead and creator named
+    rather than numbered: one query per kind of name."""
+    from dataclasses import replace
+
+    from pilots.models import Enterprise
+    from pilots.selectors import record_history
+    from reform.models import User
+
+    entries = record_history(pairing, limit=limit)
+    fields = {
+        str(Pairing._meta.get_field("lead").verbose_name): Enterprise,
+        str(Pairing._meta.get_field("created_by").verbose_name): User,
+    }
+    wanted = {model: set() for model in fields.values()}
+    for entry in entries:
+        for change in entry.changes:
+            if change.field in fields:
+                wanted[fields[change.field]] |= {v for v in (change.old, change.new) if v.isdigit()}
+    names = {
+        (model, str(obj.pk)): (obj.get_full_name() or obj.username) if model is User else obj.name
+        for model, ids in wanted.items()
+        for obj in model.objects.filter(pk__in=[int(i) for i in ids])
+    }
+    for entry in entries:
+        entry.changes[:] = [
+            replace(
+                change,
+                old=names.get((fields[change.field], change.old), change.old),
+                new=names.get((fields[change.field], change.new), change.new),
+            )
+            if change.field in fields
+            else change
+            for change in entry.changes
+        ]
+    return entries

@@ -26,7 +26,6 @@ from demonstration.pairings.filtersets import PairingFilter
 from demonstration.pairings.forms import ActivityForm, PairingEndForm, PairingForm
 from demonstration.pairings.suggestions import alone_pilots, with_suggestions
 from demonstration.pairings.tables import PairingTable, mix_badge, status_badge
-from pilots.selectors import record_history
 from reform.files import attachment_response
 from reform.paging import BoundedTableMixin, int_param, paginate
 from reform.scopes import Scope, require_write, scope_for
@@ -118,7 +117,7 @@ def pairing_detail(request, pk: int):
         "mix_badge": mix_badge(pairing),
         "can_write": pairing.is_active and services.may_write_pairing(pairing, scope),
         "can_record": services.may_write_pairing(pairing, scope),
-        "history": record_history(pairing, limit=6),
+        "history": selectors.pairing_history(pairing, limit=6),
     }
     return render(request, "demonstration/pairing_detail.html", context)
 
@@ -232,7 +231,9 @@ def pairing_end(request, pk: int):
 def pairing_history(request, pk: int):
     pairing = _pairing(scope_for(request.user), pk)
     return render(
-        request, "pilots/history.html", {"record": pairing, "history": record_history(pairing)}
+        request,
+        "pilots/history.html",
+        {"record": pairing, "history": selectors.pairing_history(pairing)},
     )
 
 
