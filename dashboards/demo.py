@@ -14,7 +14,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, GuidanceStation
-from demonstration.demo import seed_selection_demo
+from demonstration.demo import seed_pairing_demo, seed_selection_demo
 from pilots.models import Enterprise, Pilot, PilotPlan
 from promotion.demo import seed_promotion_demo
 from reform.creditcode import ALPHABET, make_credit_code
@@ -416,6 +416,8 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
     users += seed_selection_demo(
         previous=years[PREVIOUS_YEAR], current=years[CURRENT_YEAR], seed=seed
     )
+    # Pairings: 大手牵小手 this year, 示范带试点 led by last year's named units (issue 12).
+    seed_pairing_demo(previous=years[PREVIOUS_YEAR], current=years[CURRENT_YEAR], seed=seed)
     return DemoResult(enterprises=len(created), pilots=len(pilots), users=users)
 
 

@@ -19,6 +19,7 @@ from clusters.selectors import cluster_pilot_counts, station_pilot_counts
 from dashboards import records
 from dashboards.candidates import gap_candidates
 from dashboards.exports import xlsx_response
+from dashboards.pairing import pairing_context
 from dashboards.promotion import promotion_context
 from dashboards.selection import selection_context
 from dashboards.tables import (
@@ -202,9 +203,11 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
     city_urls = records.rule_urls(city_row, plan_year, scope)
     promotion, promotion_tables = promotion_context(plan_year, city)
     selection, selection_tables = selection_context(plan_year, city, scope)
+    pairing, pairing_tables = pairing_context(plan_year, city)
     return {
         **promotion,
         **selection,
+        **pairing,
         **_common(progress),
         "city_row": city_row,
         "city_url": city_urls[0],
@@ -223,6 +226,7 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             *_cluster_tables(plan_year, city),
             *selection_tables,
             *promotion_tables,
+            *pairing_tables,
         ],
     }
 
@@ -239,6 +243,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
     )
     promotion, promotion_tables = promotion_context(plan_year, county)
     selection, selection_tables = selection_context(plan_year, county, scope)
+    pairing, pairing_tables = pairing_context(plan_year, county)
     headlines = [
         records.headline_rule(_("County-tier pilots"), county_progress.main),
         records.headline_rule(_("Of them in development zones"), county_progress.dev),
@@ -251,6 +256,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
         **_common(progress),
         **promotion,
         **selection,
+        **pairing,
         "county": record,
         "township_summary": county_progress.townships,
         "makeup": makeup,
@@ -273,6 +279,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
             *_cluster_tables(plan_year, county),
             *selection_tables,
             *promotion_tables,
+            *pairing_tables,
         ],
     }
 

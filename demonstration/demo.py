@@ -334,3 +334,140 @@ def _round_in_review(plan_year, *, city, reviewers, rng) -> SelectionRound:
         },
     )
     return round
+
+
+# Pairings (结对共建) ---------------------------------------------------------------------------
+
+PAIRING_GOALS = [
+    "围绕资源共享、信息互通、文化互融、工作互促，开展技能培训、岗位练兵和职工服务共建。",
+    "发挥龙头企业带动作用，帮助结对企业健全工会组织、建立职代会和厂务公开制度。",
+    "共建劳模和工匠人才创新工作室，联合开展技术攻关和合理化建议活动。",
+]
+ENDED_SUMMARIES = [
+    "结对目标如期完成：共建培训基地1个，开展联合培训3期。",
+    "示范引领作用明显，结对企业工会组织和民主管理制度全面建立。",
+]
+ACTIVITY_TEXTS = {
+    "exchange": "双方工会座谈交流产改经验，梳理下一步共建清单。",
+    "study": "组织结对企业职工代表到牵头企业参观学习职工之家和创新工作室建设。",
+    "training": "牵头企业技能大师为结对企业一线职工开展专项技能培训。",
+    "joint": "联合举办岗位练兵和劳动技能竞赛，共同开展职工文体活动。",
+    "sharing": "共享培训基地和实训设备，开放职工书屋和心理咨询服务。",
+}
+
+
+def demo_activity_photo(rng: random.Random) -> bytes:
+    """A made-up photo of an activity: a room, a table and people, in the colours of a seed."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    wall = (rng.randint(200, 240), rng.randint(200, 235), rng.randint(180, 220))
+    image = Image.new("RGB", (960, 640), wall)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([120, 380, 840, 460], fill=(rng.randint(110, 150), 80, 50))
+    for index in range(rng.randint(4, 8)):
+        x = 160 + index * 90
+        colour = rng.choice([(30, 60, 140), (180, 40, 40), (40, 120, 60)])
+        draw.rectangle([x - 22, 300, x + 22, 390], fill=colour)
+        draw.ellipse([x - 20, 250, x + 20, 290], fill=(235, 200, 170))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _activities(pairing, *, days: list[datetime.date], user: User, rng: random.Random) -> None:
+    from demonstration.services.pairing import activity_record
+    from reform.files import CheckedFile, FileKind
+
+    for index, day in enumerate(days):
+        kind = list(ACTIVITY_TEXTS)[(pairing.pk + index) % len(ACTIVITY_TEXTS)]
+        photos = []
+        if index % 2 == 0:
+            photos = [CheckedFile(name="活动照片.jpg", kind=FileKind.JPEG,
+                                  content=demo_activity_photo(rng))]  # fmt: skip
+        activity_record(pairing=pairing, user=user, held_on=day, kind=kind,
+                        participants=f"双方工会负责人、职工代表{rng.randint(10, 60)}人",
+                        summary=ACTIVITY_TEXTS[kind], files=photos)  # fmt: skip
+
+
+def _small_pilots_by_county(plan_year: PlanYear) -> dict[int, list[Pilot]]:
+    from demonstration.models import SMALL_EMPLOYEE_LIMIT
+
+    by_county: dict[int, list[Pilot]] = {}
+    pilots = (
+        Pilot.objects.filter(
+            plan_year=plan_year, enterprise__employee_count__lt=SMALL_EMPLOYEE_LIMIT
+        )
+        .exclude(status__in=[Pilot.Status.WITHDRAWN, Pilot.Status.DEMONSTRATION])
+        .select_related("enterprise")
+        .order_by("enterprise__county__code", "pk")
+    )
+    for pilot in pilots:
+        by_county.setdefault(pilot.enterprise.county_id, []).append(pilot)
+    return by_county
+
+
+def seed_pairing_demo(*, previous: PlanYear, current: PlanYear, seed: int = 2026) -> int:
+    """Pairings of both kinds, active, dormant and ended, with activities and photos, written
+    through the services (so every rule holds). 大手牵小手 this year; 示范带试点 led by the
+    units the previous year's round named (this year's round has not named any yet)."""
+    from demonstration.models import Pairing
+    from demonstration.services.pairing import lead_qualifies_big, pairing_create, pairing_end
+    from pilots.models import Enterprise
+
+    rng = random.Random(seed + 12)
+    city = User.objects.get(username="city")
+    today = timezone.localdate()
+    made = 0
+    large = Enterprise.objects.filter(employee_count__gte=300).order_by("-employee_count", "pk")
+    leads = [enterprise for enterprise in large[:60] if lead_qualifies_big(enterprise)]
+    by_county = _small_pilots_by_county(current)
+    # This year, 大手牵小手: in each county-level unit an active, a dormant and an ended pairing.
+    for index, (_county, pilots) in enumerate(sorted(by_county.items())):
+        for shape in ("active", "dormant", "ended"):
+            size = rng.randint(1, 3)
+            partners, pilots[:] = pilots[:size], pilots[size:]
+            if not partners or not leads:
+                break
+            lead = leads[(index * 3 + len(pilots)) % len(leads)]
+            if any(p.enterprise_id == lead.pk for p in partners):
+                continue
+            starts = today - datetime.timedelta(days=rng.randint(150, 280))
+            pairing = pairing_create(user=city, plan_year=current, kind=Pairing.Kind.BIG_SMALL,
+                                     lead=lead, partners=partners, starts_on=starts,
+                                     goals=rng.choice(PAIRING_GOALS))  # fmt: skip
+            if shape == "active":
+                days = [today - datetime.timedelta(days=d) for d in (120, 60, 12)]
+            else:
+                days = [starts + datetime.timedelta(days=d) for d in (10, 35)]
+            _activities(pairing, days=[d for d in days if d >= starts], user=city, rng=rng)
+            if shape == "ended":
+                ends_on = starts + datetime.timedelta(days=40)
+                pairing_end(pairing=pairing, user=city, ends_on=ends_on,
+                            closing_summary=ENDED_SUMMARIES[0])  # fmt: skip
+            made += 1
+    # Last year, 示范带试点: named demonstration units lead pilots of their county.
+    units = list(
+        Pilot.objects.filter(plan_year=previous, status=Pilot.Status.DEMONSTRATION)
+        .select_related("enterprise")
+        .order_by("pk")[:6]
+    )
+    earlier = _small_pilots_by_county(previous)
+    for index, unit in enumerate(units):
+        partners = earlier.get(unit.enterprise.county_id, [])[:2]
+        earlier[unit.enterprise.county_id] = earlier.get(unit.enterprise.county_id, [])[2:]
+        partners = [p for p in partners if p.enterprise_id != unit.enterprise_id]
+        if not partners:
+            continue
+        starts = datetime.date(previous.year, 4, 1) + datetime.timedelta(days=index * 7)
+        pairing = pairing_create(user=city, plan_year=previous, kind=Pairing.Kind.DEMONSTRATION,
+                                 lead=unit.enterprise, partners=partners, starts_on=starts,
+                                 goals=rng.choice(PAIRING_GOALS))  # fmt: skip
+        days = [starts + datetime.timedelta(days=d) for d in (20, 75, 150)]
+        _activities(pairing, days=days, user=city, rng=rng)
+        if index % 2:
+            pairing_end(pairing=pairing, user=city, ends_on=datetime.date(previous.year, 12, 20),
+                        closing_summary=ENDED_SUMMARIES[1])  # fmt: skip
+        made += 1
+    return made

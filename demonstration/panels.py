@@ -1,4 +1,4 @@
-"""The pilot page's panel of this app: the pilot's applications and namings."""
+"""The pilot page's panels of this app: its applications and namings, and its pairings."""
 
 from pilots.panels import PilotPanel
 
@@ -11,4 +11,15 @@ def selection_panel() -> PilotPanel:
         order=10,
         template="demonstration/partials/pilot_panel.html",
         context=pilot_selection_context,
+    )
+
+
+def pairing_panel() -> PilotPanel:
+    from demonstration.pairings.selectors import pilot_pairing_context
+
+    return PilotPanel(
+        key="pairings",
+        order=20,
+        template="demonstration/partials/pilot_pairings.html",
+        context=pilot_pairing_context,
     )

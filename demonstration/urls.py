@@ -1,6 +1,6 @@
 from django.urls import path
 
-from demonstration.views import applications, notice, review, rounds
+from demonstration.views import applications, notice, pairing, review, rounds
 
 app_name = "demonstration"
 
@@ -51,4 +51,24 @@ urlpatterns = [
     path("objections/<int:pk>/", notice.objection_edit, name="objection_edit"),
     path("rounds/<int:pk>/naming/", notice.naming_create, name="naming_create"),
     path("namings/<int:pk>/revoke/", notice.naming_revoke, name="naming_revoke"),
+    # Pairings (views/pairing.py)
+    path("pairings/", pairing.pairing_list, name="pairing_list"),
+    path("pairings/export.xlsx", pairing.pairing_export, name="pairing_export"),
+    path("pairings/new/", pairing.pairing_create, name="pairing_create"),
+    path("pairings/alone/", pairing.pairing_alone, name="pairing_alone"),
+    path("pairings/<int:pk>/", pairing.pairing_detail, name="pairing_detail"),
+    path("pairings/<int:pk>/edit/", pairing.pairing_edit, name="pairing_edit"),
+    path("pairings/<int:pk>/end/", pairing.pairing_end, name="pairing_end"),
+    path("pairings/<int:pk>/history/", pairing.pairing_history, name="pairing_history"),
+    path("pairings/<int:pk>/activities/new/", pairing.activity_create, name="activity_create"),
+    path(
+        "pairings/<int:pk>/files/<int:file_pk>/",
+        pairing.activity_attachment,
+        name="activity_attachment",
+    ),
+    path(
+        "pairings/<int:pk>/files/<int:file_pk>/thumbnail/",
+        pairing.activity_thumbnail,
+        name="activity_thumbnail",
+    ),
 ]

@@ -11,6 +11,15 @@ from demonstration.models.applications import (
     ApplicationSection,
     Evidence,
 )
+from demonstration.models.pairing import (
+    DORMANT_DAYS,
+    SMALL_EMPLOYEE_LIMIT,
+    ActivityAttachment,
+    Pairing,
+    PairingActivity,
+    PairingPartner,
+    dormant_since,
+)
 from demonstration.models.review import (
     Assignment,
     Naming,
@@ -34,6 +43,13 @@ from demonstration.models.rounds import (
 )
 
 __all__ = [
+    "DORMANT_DAYS",
+    "SMALL_EMPLOYEE_LIMIT",
+    "ActivityAttachment",
+    "Pairing",
+    "PairingActivity",
+    "PairingPartner",
+    "dormant_since",
     "CITY_UNIT",
     "DEFAULT_PHASE_DAYS",
     "PHASES",

@@ -28,6 +28,14 @@ from demonstration.services.notice import (
     objection_handle,
     objection_record,
 )
+from demonstration.services.pairing import (
+    activity_record,
+    may_write_pairing,
+    pairing_create,
+    pairing_end,
+    pairing_problems,
+    pairing_update,
+)
 from demonstration.services.review import (
     assignment_add,
     assignment_remove,
@@ -51,6 +59,12 @@ from demonstration.services.rounds import (
 )
 
 __all__ = [
+    "activity_record",
+    "may_write_pairing",
+    "pairing_create",
+    "pairing_end",
+    "pairing_problems",
+    "pairing_update",
     "ROUND_FIELDS",
     "Decision",
     "application_open",

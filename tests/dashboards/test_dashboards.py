@@ -290,8 +290,8 @@ def test_it_exports_every_table_of_the_overview_in_one_workbook(client, users, w
     response = client.get(reverse("dashboards:home"), {"export": "all"})
     workbook = load_workbook(io.BytesIO(response.content))
     # headlines, counties, 4 of the make-up, clusters, stations, demonstration units by unit
-    # (no selection round in this world), cases, reports, reports by unit
-    assert len(workbook.sheetnames) == 12
+    # (no selection round in this world), cases, reports, reports by unit, pairings
+    assert len(workbook.sheetnames) == 13
     assert workbook.sheetnames[:2] == ["主要指标", "各县区"]
     counties = workbook.worksheets[1]
     donghai = next(row for row in counties.values if row[1] == DONGHAI)
@@ -434,15 +434,16 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
         # industries), clusters, stations, the header's region of the signed-in official, and
         # 5 for cases and media reports (cases by status and by dimension, reports by month,
         # the county-level units and their reports: dashboards/promotion.py), 2 for the
-        # selection (demonstration units by county, the plan year's round: none here), and
-        # the candidates of the city rule (dashboards/candidates.py).
-        ("/", 21),
+        # selection (demonstration units by county, the plan year's round: none here), the
+        # candidates of the city rule (dashboards/candidates.py), and 2 for pairings (pairings
+        # with their kind, status, dormancy and mix; small pilots paired: dashboards/pairing.py).
+        ("/", 23),
         # session, user, region, plan years, 4 for the quota rules, 2 for the make-up, the
         # county's pilots, its parks, clusters, stations, the header's region, 3 for cases
         # and media reports (cases by status and by dimension, reports by month), 2 for the
-        # selection (its demonstration units, the plan year's round: none here), and the
-        # candidates of its two rules (one aggregate).
-        (f"/regions/{DONGHAI}/", 21),
+        # selection (its demonstration units, the plan year's round: none here), the
+        # candidates of its two rules (one aggregate), and 2 for pairings.
+        (f"/regions/{DONGHAI}/", 23),
         # session, user, region, plan years, 4 for the quota rule, its pilots, the header's
         # region, its candidates.
         (f"/regions/{NIUSHAN}/", 11),

@@ -37,6 +37,18 @@ def test_seed_demo_fills_every_tier_with_valid_codes_and_mixed_progress(db):
 
     counted = Pilot.objects.filter(plan_year=current, status__in=Pilot.COUNTED_STATUSES)
     assert 0 < PilotPlan.objects.count() < counted.count()  # most have a plan, some not yet
+    _pairings_of_both_kinds_active_dormant_and_ended()
+
+
+def _pairings_of_both_kinds_active_dormant_and_ended():
+    from demonstration.models import ActivityAttachment, Pairing, PairingActivity
+    from demonstration.pairings.selectors import with_activity
+
+    shapes = set(with_activity(Pairing.objects.all()).values_list("kind", "status", "is_dormant"))
+    for kind in Pairing.Kind.values:
+        assert {(kind, "active", True), (kind, "ended", False)} <= shapes, shapes
+    assert ("big_small", "active", False) in shapes
+    assert PairingActivity.objects.exists() and ActivityAttachment.objects.exists()
 
 
 def test_seed_demo_is_deterministic(db):

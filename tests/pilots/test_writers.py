@@ -91,6 +91,7 @@ def hostile(reference, plan_year, users):
         station.pilots.add(*pilots)
         stations.append(station)
     _hostile_reports(users["city"], pilots)
+    _hostile_pairings(plan_year, pilots)
     return {
         "clusters": clusters,
         "stations": stations,
@@ -116,6 +117,17 @@ def _hostile_round(plan_year, users, pilots):
     open_phase(round, "recommendation")
     recommend(round, applications, county=region(DONGHAI), user=users["county"])
     return round
+
+
+def _hostile_pairings(plan_year, pilots) -> None:
+    """Pairings whose lead, partners, goals and closing summary were typed hostile."""
+    from tests.demonstration.pairing_builders import make_pairing
+
+    for index, name in enumerate(HOSTILE):
+        lead = pilots[index * 3].enterprise
+        status = ["active", "ended"][index % 2]
+        make_pairing(plan_year, lead=lead, partners=[pilots[index * 3 + 1]], goals=name,
+                     status=status, closing_summary=name)  # fmt: skip
 
 
 def _hostile_reports(user, pilots) -> None:
@@ -204,6 +216,7 @@ DOWNLOADS = {
     "pilots:import_errors": _each("pilots:import_errors", "batches"),
     "promotion:report_export": lambda w: [reverse("promotion:report_export")],
     "demonstration:ranking_export": _each("demonstration:ranking_export", "rounds"),
+    "demonstration:pairing_export": lambda w: [reverse("demonstration:pairing_export")],
 }
 FORMATS = ("xlsx", "csv")
 

@@ -146,8 +146,9 @@ def test_every_list_caps_the_page_size(admin, world, settings):
 def test_the_pilot_list_shows_at_most_the_cap(admin, world, settings):
     settings.LIST_MAX_PER_PAGE = 3
     url = reverse("pilots:pilot_list")
-    # The world's pilots of the current year: the core's two and the pilots matrix's two.
-    assert shown_page(admin.get(url)).paginator.count == 4
+    # The world's pilots of the current year: the core's two, the pilots matrix's two and the
+    # pairing matrix's small pilot that is in no pairing.
+    assert shown_page(admin.get(url)).paginator.count == 5
     page = shown_page(admin.get(url, {"per_page": "1000000"}))
     assert (len(page.object_list), page.paginator.num_pages) == (3, 2)
 

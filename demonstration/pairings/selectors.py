@@ -1,0 +1,329 @@
+"""Reads of pairings: lists narrowed to a scope, the pilot page's pairings, and the figures.
+
+Dormant (no activity for DORMANT_DAYS days, counted from the start when there is none yet) and
+the ownership mix (which ownership groups the lead and the partners belong to) are computed
+here in the database, never stored. Lists load what their rows show in a fixed number of
+queries however many pairings there are. Nothing here loads a contact name or phone.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from demonstration.models import (
+    SMALL_EMPLOYEE_LIMIT,
+    ActivityAttachment,
+    Pairing,
+    PairingActivity,
+    PairingPartner,
+    dormant_since,
+)
+from pilots.models import Pilot
+from pilots.ownership import OwnershipGroup, group_q
+from reform.models import PlanYear, Region
+from reform.scopes import Scope
+
+PLACE = {"county": "county", "township": "township"}
+GROUPS = tuple(OwnershipGroup.values)  # state-owned, collective, non-public: the mix's order
+PILOT_FIELDS = (
+    "tier",
+    "status",
+    "plan_year_id",
+    "enterprise__name",
+    "enterprise__employee_count",
+    "enterprise__ownership",
+    "enterprise__state_controls",
+    "enterprise__county_id",
+    "enterprise__township_id",
+    "enterprise__county__name",
+    "enterprise__township__name",
+)
+
+
+# The ownership mix ------
+
+# Every combination of groups a pairing can have, in a fixed order: the filter's choices.
+MIXES = {
+    "state_owned+non_public": _("state-owned – non-public"),
+    "state_owned+collective": _("state-owned – collective"),
+    "collective+non_public": _("collective – non-public"),
+    "state_owned+collective+non_public": _("state-owned – collective – non-public"),
+    "state_owned": _("state-owned only"),
+    "collective": _("collective only"),
+    "non_public": _("non-public only"),
+}
+
+
+def mix_key(groups) -> str:
+    present = set(groups)
+    return "+".join(group for group in GROUPS if group in present)
+
+
+def mix_label(key: str) -> str:
+    return str(MIXES.get(key, key))
+
+
+def is_across_groups(key: str) -> bool:
+    """The work plan wants exchange across ownership; a one-group pairing is shown as such."""
+    return "+" in key
+
+
+def _has_group(group: str) -> ExpressionWrapper:
+    partner = PairingPartner.objects.filter(pairing=OuterRef("pk")).filter(
+        group_q(group, "pilot__enterprise__")
+    )
+    return ExpressionWrapper(Q(Exists(partner)) | group_q(group, "lead__"), BooleanField())
+
+
+def with_mix(queryset: QuerySet[Pairing]) -> QuerySet[Pairing]:
+    """Annotates has_state_owned, has_collective, has_non_public (lead or any partner)."""
+    return queryset.annotate(**{f"has_{group}": _has_group(group) for group in GROUPS})
+
+
+def mix_q(key: str) -> Q:
+    """Pairings (annotated by `with_mix`) of exactly this mix."""
+    wanted = set(key.split("+"))
+    return Q(**{f"has_{group}": group in wanted for group in GROUPS})
+
+
+def mix_of(pairing: Pairing) -> str:
+    return mix_key(group for group in GROUPS if getattr(pairing, f"has_{group}", False))
+
+
+# Activity and dormancy ------
+
+
+def with_activity(queryset: QuerySet[Pairing], *, today: datetime.date | None = None):
+    """Annotates last_activity, activity_count and is_dormant (active, and no activity — or,
+    without any, no start — since DORMANT_DAYS days before today)."""
+    today = today or timezone.localdate()
+    activities = PairingActivity.objects.filter(pairing=OuterRef("pk")).order_by()
+    last = activities.order_by("-held_on").values("held_on")[:1]
+    count = activities.values("pairing").annotate(n=Count("pk")).values("n")
+    return queryset.annotate(
+        last_activity=Subquery(last),
+        activity_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        quiet_since=Coalesce(Subquery(last), F("starts_on")),
+    ).annotate(
+        is_dormant=ExpressionWrapper(
+            Q(status=Pairing.Status.ACTIVE, quiet_since__lt=dormant_since(today)),
+            BooleanField(),
+        )
+    )
+
+
+def dormant_q(today: datetime.date | None = None) -> Q:
+    """Pairings (annotated by `with_activity`) that are dormant."""
+    return Q(
+        status=Pairing.Status.ACTIVE, quiet_since__lt=dormant_since(today or timezone.localdate())
+    )
+
+
+# Lists ------
+
+
+def _partners_shown() -> QuerySet[Pilot]:
+    return (
+        Pilot.objects.select_related("enterprise__county", "enterprise__township")
+        .only(*PILOT_FIELDS)
+        .order_by("enterprise__name")
+    )
+
+
+def pairings_readable(*, scope: Scope) -> QuerySet[Pairing]:
+    """The pairings of the user's area (placed by their partners); none for reviewers."""
+    if not scope.sees_records:
+        return Pairing.objects.none()
+    return scope.filter(Pairing.objects.all(), **PLACE)
+
+
+def pairing_list(*, scope: Scope, today: datetime.date | None = None) -> QuerySet[Pairing]:
+    """The list's rows: lead, partners, place, activity, dormancy and mix; four queries."""
+    rows = pairings_readable(scope=scope).select_related(
+        "plan_year", "lead__county", "county", "township"
+    )
+    rows = rows.prefetch_related(Prefetch("partners", queryset=_partners_shown()))
+    return with_mix(with_activity(rows, today=today))
+
+
+def pairing_detail(*, scope: Scope, pk: int) -> Pairing | None:
+    return pairing_list(scope=scope).select_related("created_by").filter(pk=pk).first()
+
+
+def pairing_activities(pairing: Pairing) -> list[PairingActivity]:
+    """The activities, newest first, with their attachments: two queries."""
+    return list(
+        pairing.activities.select_related("recorded_by").prefetch_related(
+            Prefetch("attachments", queryset=ActivityAttachment.objects.order_by("pk"))
+        )
+    )
+
+
+def pilot_pairings(*, pilot: Pilot, scope: Scope) -> list[Pairing]:
+    """The pairings a pilot is a partner in, or (its enterprise) leads, that the user may read."""
+    partnered = Q(partner_links__pilot=pilot)
+    led = Q(lead_id=pilot.enterprise_id, plan_year_id=pilot.plan_year_id)
+    rows = pairing_list(scope=scope).filter(partnered | led).distinct()
+    return list(rows.order_by("status", "-starts_on", "-pk"))
+
+
+def pilot_pairing_context(pilot: Pilot, scope: Scope) -> dict:
+    """The pilot page's panel: its pairings (4 queries) and whether the user may start one."""
+    enterprise = pilot.enterprise
+    return {
+        "pilot_id": pilot.pk,
+        "enterprise_id": enterprise.pk,
+        "year": pilot.plan_year.year,
+        "pairings": pilot_pairings(pilot=pilot, scope=scope),
+        "can_write": pilot.status != Pilot.Status.WITHDRAWN
+        and scope.allows_write(county_id=enterprise.county_id, township_id=enterprise.township_id),
+    }
+
+
+def pilots_for_partnering(*, scope: Scope) -> QuerySet[Pilot]:
+    """The pilots a user may choose as partners: of their area, not withdrawn."""
+    pilots = Pilot.objects.exclude(status=Pilot.Status.WITHDRAWN).select_related(
+        "enterprise__county", "plan_year"
+    )
+    pilots = pilots.order_by("-plan_year__year", "enterprise__name")
+    return scope.filter(pilots, county="enterprise__county", township="enterprise__township")
+
+
+# Figures for the overview and county pages (a fixed number of queries) ------
+
+
+def _pilot_within_q(region: Region | None, prefix: str) -> Q:
+    if region is None or region.level == Region.Level.CITY:
+        return Q()
+    if region.level == Region.Level.TOWNSHIP:
+        return Q(**{f"{prefix}enterprise__township": region})
+    return Q(**{f"{prefix}enterprise__county": region})
+
+
+def pairings_within(*, plan_year: PlanYear, within: Region | None) -> QuerySet[Pairing]:
+    """The year's pairings with a partner inside the region."""
+    pairings = Pairing.objects.filter(plan_year=plan_year)
+    if within is not None and within.level != Region.Level.CITY:
+        partner = PairingPartner.objects.filter(
+            Q(pairing=OuterRef("pk")) & _pilot_within_q(within, "pilot__")
+        )
+        pairings = pairings.filter(Exists(partner))
+    return pairings
+
+
+def small_pilots(*, plan_year: PlanYear, within: Region | None = None) -> QuerySet[Pilot]:
+    """The year's small pilots (fewer than 300 employees) that have not withdrawn."""
+    return Pilot.objects.filter(
+        _pilot_within_q(within, ""),
+        plan_year=plan_year,
+        enterprise__employee_count__lt=SMALL_EMPLOYEE_LIMIT,
+    ).exclude(status=Pilot.Status.WITHDRAWN)
+
+
+def in_active_pairing() -> Exists:
+    return Exists(
+        PairingPartner.objects.filter(pilot=OuterRef("pk"), pairing__status=Pairing.Status.ACTIVE)
+    )
+
+
+@dataclass(frozen=True)
+class PairingFigures:
+    active_by_kind: dict[str, int]  # every kind
+    ended: int
+    dormant: int
+    small_paired: int
+    small_total: int
+    mixes: dict[str, int]  # every mix, of the active pairings
+
+    @property
+    def active(self) -> int:
+        return sum(self.active_by_kind.values())
+
+    @property
+    def total(self) -> int:
+        return self.active + self.ended
+
+
+def pairing_figures(
+    *, plan_year: PlanYear, within: Region | None = None, today: datetime.date | None = None
+) -> PairingFigures:
+    """Pairings by kind and status, dormant ones, the mix of the active ones, and the small
+    pilots in an active pairing out of all small pilots. Two queries."""
+    rows = with_mix(with_activity(pairings_within(plan_year=plan_year, within=within), today=today))
+    flags = [f"has_{group}" for group in GROUPS]
+    by_kind, ended, dormant = dict.fromkeys(Pairing.Kind.values, 0), 0, 0
+    mixes = dict.fromkeys(MIXES, 0)
+    for kind, status, is_dormant, *has in rows.values_list("kind", "status", "is_dormant", *flags):
+        if status == Pairing.Status.ENDED:
+            ended += 1
+            continue
+        by_kind[kind] += 1
+        dormant += bool(is_dormant)
+        key = mix_key(group for group, present in zip(GROUPS, has, strict=True) if present)
+        mixes[key] = mixes.get(key, 0) + 1
+    small = small_pilots(plan_year=plan_year, within=within).aggregate(
+        total=Count("pk"), paired=Count("pk", filter=Q(in_active_pairing()))
+    )
+    return PairingFigures(
+        active_by_kind=by_kind,
+        ended=ended,
+        dormant=dormant,
+        small_paired=small["paired"],
+        small_total=small["total"],
+        mixes=mixes,
+    )
+
+
+def pairing_history(pairing: Pairing, *, limit: int | None = None) -> list:
+    """The pairing's history (pilots.selectors.record_history) with its lead and creator named
+    rather than numbered: one query per kind of name."""
+    from dataclasses import replace
+
+    from pilots.models import Enterprise
+    from pilots.selectors import record_history
+    from reform.models import User
+
+    entries = record_history(pairing, limit=limit)
+    fields = {
+        str(Pairing._meta.get_field("lead").verbose_name): Enterprise,
+        str(Pairing._meta.get_field("created_by").verbose_name): User,
+    }
+    wanted = {model: set() for model in fields.values()}
+    for entry in entries:
+        for change in entry.changes:
+            if change.field in fields:
+                wanted[fields[change.field]] |= {v for v in (change.old, change.new) if v.isdigit()}
+    names = {
+        (model, str(obj.pk)): (obj.get_full_name() or obj.username) if model is User else obj.name
+        for model, ids in wanted.items()
+        for obj in model.objects.filter(pk__in=[int(i) for i in ids])
+    }
+    for entry in entries:
+        entry.changes[:] = [
+            replace(
+                change,
+                old=names.get((fields[change.field], change.old), change.old),
+                new=names.get((fields[change.field], change.new), change.new),
+            )
+            if change.field in fields
+            else change
+            for change in entry.changes
+        ]
+    return entries
