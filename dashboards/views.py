@@ -9,8 +9,10 @@ links to the pilots behind it where the user's lists hold them all (dashboards/r
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -41,6 +43,7 @@ from pilots.quotas import (
     quota_progress,
 )
 from pilots.selectors import pilot_names_in_region
+from reform.figures import cache_key
 from reform.models import PlanYear, QuotaRule, Region
 from reform.scopes import Scope, scope_for
 from reform.selectors import plan_year_from_param
@@ -83,14 +86,27 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
     }
     template = "dashboards/home.html"
     if region is not None and plan_year is not None:
+        template = f"dashboards/{region.level}.html"
+        scope = scope_for(request.user)
+        year = plan_year.year
+        context["export_all_url"] = f"?year={year}&export=all"
+        export = request.GET.get("export")
+        # The page part computed from the data, as made for this scope, language and sorting.
+        key = None
+        if export is None:
+            query = sorted(request.GET.lists())
+            key = cache_key("dashboard", region.code, year, get_language(), scope, query)
+        html = cache.get(key) if key else None
+        if html is not None:
+            context["figures_html"] = html
+            return render(request, template, context)
+        context["figures_key"] = key
         builder = {
             Region.Level.CITY: _city_context,
             Region.Level.COUNTY: _county_context,
             Region.Level.TOWNSHIP: _township_context,
         }[region.level]
-        context.update(builder(region, plan_year, scope_for(request.user)))
-        template = f"dashboards/{region.level}.html"
-        year = plan_year.year
+        context.update(builder(region, plan_year, scope))
         tables: dict[str, DashboardTable | ExportOnly] = {}
         for table in context.pop("table_list"):
             table.export_url = f"?year={year}&export={table.export_key}"
@@ -99,8 +115,6 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
                 RequestConfig(request, paginate=False).configure(table)
             tables[table.export_key] = table
         context["tables"] = tables
-        context["export_all_url"] = f"?year={year}&export=all"
-        export = request.GET.get("export")
         if export is not None:
             # The headline figures first, then every table in the order of the page.
             chosen = list(tables.values()) if export == "all" else [tables.get(export)]

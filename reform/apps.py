@@ -8,6 +8,7 @@ class ReformConfig(AppConfig):
 
     def ready(self) -> None:
         from reform import checks  # noqa: F401 - registers the deployment checks
+        from reform import figures  # noqa: F401 - watches every connection's writes
 
     def load_reference(self) -> dict[str, int]:
         from reform.reference import load_core_reference
