@@ -28,6 +28,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
@@ -54,10 +55,37 @@ def writes_data(sql: str) -> bool:
 
 
 def _watch_writes(execute, sql, params, many, context):
+    connection = context["connection"]
+    if not connection.in_atomic_block and getattr(connection, "data_changed_later", False):
+        connection.data_changed_later = False
+        data_changed(connection.alias)
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and writes_data(sql):
-        data_changed(context["connection"].alias)
+        if (
+            connection.vendor == "sqlite"
+            and not connection.in_atomic_block
+            and "RETURNING" in sql.upper()
+        ):
+            # SQLite has not finished the statement before its rows are read: no other statement
+            # may run in between. The version changes before the next one (or the next read of
+            # the version, or the end of the request).
+            connection.data_changed_later = True
+        else:
+            data_changed(connection.alias)
     return result
+
+
+def _flush(using: str) -> None:
+    connection = connections[using]
+    if not connection.in_atomic_block and getattr(connection, "data_changed_later", False):
+        connection.data_changed_later = False
+        data_changed(using)
+
+
+@receiver(request_finished)
+def _flush_at_the_end_of_a_request(sender, **kwargs) -> None:
+    for connection in connections.all(initialized_only=True):
+        _flush(connection.alias)
 
 
 @receiver(connection_created)
@@ -113,6 +141,7 @@ def data_version(using: str = "default") -> str | None:
     """The current data version; None when there is none (then nothing is cached)."""
     from reform.models import DataVersion
 
+    _flush(using)
     return DataVersion.objects.using(using).filter(pk=1).values_list("token", flat=True).first()
 
 
