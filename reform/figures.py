@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.signals import request_finished
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
@@ -94,12 +95,32 @@ def _install_watch(sender, connection, **kwargs) -> None:
         connection.execute_wrappers.append(_watch_writes)
 
 
+_migrating = False
+
+
+@receiver(pre_migrate)
+def _pause_while_migrating(sender, **kwargs) -> None:
+    # The table of the version may not exist yet; the migration's writes count once, after it.
+    global _migrating
+    _migrating = True
+
+
+@receiver(post_migrate)
+def _changed_by_migrating(sender, using="default", **kwargs) -> None:
+    global _migrating
+    if _migrating:
+        _migrating = False
+        new_version(using)
+
+
 def data_changed(using: str = "default") -> None:
     """Change the data version when the current transaction commits (at once outside one).
 
     Once per transaction: a transaction that writes a thousand rows changes it once. A rolled
     back transaction changes nothing (its on-commit callbacks are dropped with it).
     """
+    if _migrating:
+        return
     connection = connections[using]
     if connection.in_atomic_block and any(
         callback is _NEW_VERSION[using] for _sids, callback, _robust in connection.run_on_commit
