@@ -43,7 +43,7 @@ from pilots.quotas import (
     quota_progress,
 )
 from pilots.selectors import pilot_names_in_region
-from reform.figures import cache_key
+from reform.figures import cache_key, cached, figures_version
 from reform.models import PlanYear, QuotaRule, Region
 from reform.scopes import Scope, scope_for
 from reform.selectors import plan_year_from_param
@@ -56,26 +56,40 @@ DASHBOARD_LEVELS = (Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHI
 @require_GET
 def home(request):
     """The city overview: the first city of the region tree (the project's own city)."""
-    city = Region.objects.filter(level=Region.Level.CITY).order_by("code").first()
-    return _dashboard(request, city, is_home=True)
+    version = figures_version()
+
+    def find():
+        city = Region.objects.filter(level=Region.Level.CITY).order_by("code").first()
+        return city, list(PlanYear.objects.order_by("-year"))
+
+    city, plan_years = cached(cache_key("home", version=version), find)
+    return _dashboard(request, city, plan_years, version, is_home=True)
 
 
 @login_required
 @require_GET
 def region_detail(request, code: str):
-    region = (
-        Region.objects.filter(code=code, level__in=DASHBOARD_LEVELS)
-        .select_related("parent", "parent__parent")
-        .first()
-    )
+    version = figures_version()
+
+    def find():
+        region = (
+            Region.objects.filter(code=code, level__in=DASHBOARD_LEVELS)
+            .select_related("parent", "parent__parent")
+            .first()
+        )
+        return region, list(PlanYear.objects.order_by("-year")) if region else []
+
+    region, plan_years = cached(cache_key("region", code, version=version), find)
     if region is None:
         raise Http404
-    return _dashboard(request, region, is_home=False)
+    return _dashboard(request, region, plan_years, version, is_home=False)
 
 
-def _dashboard(request, region: Region | None, *, is_home: bool):
-    # The year selector lists every plan year; the one shown is picked from the same list.
-    plan_years = list(PlanYear.objects.order_by("-year"))
+def _dashboard(
+    request, region: Region | None, plan_years: list[PlanYear], version, *, is_home: bool
+):
+    """A dashboard page. The region and the plan years (the year selector lists every one; the
+    one shown is picked from the same list) come from the cache of this data version."""
     plan_year = plan_year_from_param(request.GET.get("year"), plan_years=plan_years)
     context = {
         "plan_year": plan_year,
@@ -95,7 +109,8 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
         key = None
         if export is None:
             query = sorted(request.GET.lists())
-            key = cache_key("dashboard", region.code, year, get_language(), scope, query)
+            parts = (region.code, year, get_language(), scope, query)
+            key = cache_key("dashboard", *parts, version=version)
         html = cache.get(key) if key else None
         if html is not None:
             context["figures_html"] = html

@@ -28,6 +28,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
@@ -187,13 +188,31 @@ def code_version() -> str:
     return _code_version
 
 
-def cache_key(kind: str, *parts) -> str | None:
-    """A key for a cached page part, or None when caching is off or there is no data version."""
+def figures_version() -> str | None:
+    """The data version to file cached figures under; None when caching is off or none exists."""
     if settings.FIGURES_CACHE_SECONDS <= 0:
         return None
-    version = data_version()
+    return data_version()
+
+
+def cache_key(kind: str, *parts, version: str | None) -> str | None:
+    """A key for a cached page part of this data version (None: do not cache)."""
     if version is None:
         return None
     text = "\x1f".join(str(part) for part in parts)
     digest = hashlib.sha256(text.encode()).hexdigest()[:32]
     return f"figures:{kind}:{code_version()}:{version}:{digest}"
+
+
+_MISSING = object()
+
+
+def cached(key: str | None, compute):
+    """compute(), kept under key (computed each time when key is None)."""
+    if key is None:
+        return compute()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, settings.FIGURES_CACHE_SECONDS)
+    return value

@@ -117,6 +117,10 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
             "KEY_PREFIX": "reform",
         }
     }
+    # Sessions read from the shared cache (written through to the database): one query less per
+    # page view. Not with a cache of each process's own: a session ended on one would live on in
+    # the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif CACHE_URL == "locmem://":
     CACHES = {
         "default": {
