@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig
 from clusters.selectors import cluster_pilot_counts, station_pilot_counts
 from dashboards import records
 from dashboards.exports import xlsx_response
-from dashboards.promotion import promotion_context
+from dashboards.promotion import promotion_context, promotion_figures
 from dashboards.tables import (
     ClusterTable,
     CountyPilotTable,
@@ -121,7 +121,7 @@ def _dashboard(
             Region.Level.COUNTY: _county_context,
             Region.Level.TOWNSHIP: _township_context,
         }[region.level]
-        context.update(builder(region, plan_year, scope))
+        context.update(builder(region, plan_year, scope, version))
         tables: dict[str, DashboardTable | ExportOnly] = {}
         for table in context.pop("table_list"):
             table.export_url = f"?year={year}&export={table.export_key}"
@@ -190,14 +190,41 @@ def _headlines(rows: list[dict]) -> ExportOnly:
     return ExportOnly(HeadlineTable.export_key, partial(HeadlineTable, rows))
 
 
-def _cluster_tables(plan_year: PlanYear, region: Region) -> list[DashboardTable]:
-    clusters = records.cluster_records(cluster_pilot_counts(plan_year, within=region))
-    stations = records.station_records(station_pilot_counts(plan_year, within=region))
-    return [ClusterTable(clusters), StationTable(stations)]
+def _cluster_tables(
+    plan_year: PlanYear, region: Region, counts: tuple | None = None
+) -> list[DashboardTable]:
+    if counts is None:
+        counts = _cluster_counts(plan_year, region)
+    clusters, stations = counts
+    return [
+        ClusterTable(records.cluster_records(clusters)),
+        StationTable(records.station_records(stations)),
+    ]
 
 
-def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
+def _cluster_counts(plan_year: PlanYear, region: Region) -> tuple[list, list]:
+    return (
+        list(cluster_pilot_counts(plan_year, within=region)),
+        list(station_pilot_counts(plan_year, within=region)),
+    )
+
+
+def _city_figures(city: Region, plan_year: PlanYear) -> dict:
+    """The overview's figures, whoever looks: plain data, kept in the cache under the data
+    version (and the language: some labels are translated)."""
     progress = quota_progress(plan_year, within=city)
+    return {
+        "progress": progress,
+        "makeup": pilot_makeup(plan_year, within=city, county_ids=progress.county_ids),
+        "clusters": _cluster_counts(plan_year, city),
+        "promotion": promotion_figures(plan_year, city),
+    }
+
+
+def _city_context(city: Region, plan_year: PlanYear, scope: Scope, version=None) -> dict:
+    key = cache_key("city", city.code, plan_year.year, get_language(), version=version)
+    figures = cached(key, partial(_city_figures, city, plan_year))
+    progress = figures["progress"]
     city_row = progress.get(city, Rule.CITY)
     counties = [
         records.county_record(county, plan_year, scope) for county in progress.counties(city)
@@ -223,9 +250,9 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             regions_met=overall_met,
         ),
     ]
-    makeup = pilot_makeup(plan_year, within=city, county_ids=progress.county_ids)
+    makeup = figures["makeup"]
     city_urls = records.rule_urls(city_row, plan_year, scope)
-    promotion, promotion_tables = promotion_context(plan_year, city)
+    promotion, promotion_tables = promotion_context(plan_year, city, figures["promotion"])
     return {
         **promotion,
         **_common(progress),
@@ -243,13 +270,13 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             _headlines(headlines),
             CountyTable(counties, order_by="status_order"),
             *_makeup_tables(makeup),
-            *_cluster_tables(plan_year, city),
+            *_cluster_tables(plan_year, city, figures["clusters"]),
             *promotion_tables,
         ],
     }
 
 
-def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
+def _county_context(county: Region, plan_year: PlanYear, scope: Scope, version=None) -> dict:
     progress = quota_progress(plan_year, within=county)
     county_progress = progress.county(county)
     record = records.county_record(county_progress, plan_year, scope)
@@ -296,7 +323,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
     }
 
 
-def _township_context(township: Region, plan_year: PlanYear, scope: Scope) -> dict:
+def _township_context(township: Region, plan_year: PlanYear, scope: Scope, version=None) -> dict:
     progress = quota_progress(plan_year, within=township)
     row = progress.get(township, Rule.TOWNSHIP)
     pilots = pilot_names_in_region(plan_year=plan_year, region=township)

@@ -129,6 +129,7 @@ class Command(benchmark_dashboards.Command):
                 cwd=settings.BASE_DIR,
                 env=env,
             )
+            self.server_pid = server.pid
             try:
                 wait_until_up(port)
                 self.run_clients(port, users, options)
@@ -161,12 +162,16 @@ class Command(benchmark_dashboards.Command):
         threads = [
             threading.Thread(target=client.drive, args=(path, deadline)) for client in clients
         ]
+        server_cpu = cpu_seconds(server_pids(self.server_pid))
+        own_cpu = time.process_time()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        server_cpu = cpu_seconds(server_pids(self.server_pid)) - server_cpu
+        own_cpu = time.process_time() - own_cpu
         times = sorted(t for client in clients for t in client.times)
         errors = sum(client.errors for client in clients)
         if not times:
@@ -182,6 +187,13 @@ class Command(benchmark_dashboards.Command):
             f"| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
             f"| {count} | {count / elapsed:.1f} | {statistics.median(times):.1f} "
             f"| {percentile(0.90):.1f} | {percentile(0.99):.1f} | {times[-1]:.1f} | {errors} |"
+        )
+        # The machine may be shared: CPU time per request says what a request costs whatever
+        # else runs (the database's own CPU time is not in it).
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        self.stdout.write(
+            f"\nCPU per request: gunicorn {server_cpu / count * 1000:.1f} ms, these clients "
+            f"{own_cpu / count * 1000:.1f} ms; load average {load:.1f} on {os.cpu_count()} cores."
         )
 
 
@@ -206,6 +218,32 @@ def make_users(count: int) -> list[tuple[str, str]]:
         )
     User.objects.bulk_create(users)
     return [(user.username, password) for user in users]
+
+
+def server_pids(master: int) -> list[int]:
+    """gunicorn's master and its workers (Linux /proc; none elsewhere)."""
+    pids = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def free_port() -> int:
