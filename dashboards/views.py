@@ -107,7 +107,7 @@ def _dashboard(
         export = request.GET.get("export")
         # The page part computed from the data, as made for this scope, language and sorting.
         key = None
-        if export is None:
+        if export is None and _cacheable(request.GET):
             query = sorted(request.GET.lists())
             parts = (region.code, year, get_language(), scope, query)
             key = cache_key("dashboard", *parts, version=version)
@@ -150,6 +150,15 @@ def _dashboard(
                 fallback=f"{region.code}-{year}-{key}.xlsx",
             )
     return render(request, template, context)
+
+
+def _cacheable(query) -> bool:
+    """Only the page's own parameters (the year, a table's sorting) make a cached page part:
+    made-up parameters would fill the cache with copies."""
+    return all(
+        (name == "year" or name.endswith("-sort")) and len(values) == 1 and len(values[0]) <= 40
+        for name, values in query.lists()
+    )
 
 
 # Building the figures of each page ---------------------------------------------------------------

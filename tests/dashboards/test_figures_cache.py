@@ -223,3 +223,12 @@ def test_data_changed_makes_a_change_made_by_hand_visible(three, users):
     assert county_tier_count(three["client"]) == 3  # still the cached figure
     call_command("data_changed", stdout=io.StringIO())
     assert county_tier_count(three["client"]) == 0
+
+
+def test_made_up_parameters_are_answered_but_not_cached(three):
+    client = three["client"]
+    assert county_tier_count(client, DONGHAI_PAGE + "?anything=1") == 3
+    assert county_tier_count(client, DONGHAI_PAGE + "?townships-sort=-count") == 3
+    keys = [key for key in cache._cache if ":figures:dashboard:" in key]
+    # The plain page (fixture) and the sorted one; not the made-up parameter.
+    assert len(keys) == 2, keys
