@@ -47,9 +47,9 @@ def client_for(user) -> Client:
 def county_tier_count(client, path=DONGHAI_PAGE) -> int:
     """The county-tier figure of the county page (or the city's figure of the overview)."""
     html = client.get(path).text
-    kpi = "kpi-county" if path == DONGHAI_PAGE else "kpi-city"
+    kpi = "kpi-county" if path.startswith(DONGHAI_PAGE) else "kpi-city"
     found = re.search(rf'id="{kpi}".*?class="count"[^>]*>(\d+)<', html, re.DOTALL)
-    assert found, html[:2000]
+    assert found, html[html.find("print-stamp") :][:1500]
     return int(found.group(1))
 
 
