@@ -134,22 +134,11 @@ def _month_bars(months: list[Count], largest: int) -> list[dict]:
     return bars
 
 
-def promotion_context(plan_year: PlanYear, region: Region) -> tuple[dict, list]:
-    """The page's promotion figures and the download tables they come with.
-
-    On a city page every county-level unit is listed with its reports (red where none); on a
-    county page the unit's own count says whether it had any.
-    """
-    cases, reports = _cases(plan_year, region), _reports(plan_year, region)
-    context = {"case_figures": cases, "report_figures": reports, "report_year": plan_year.year}
-    table_list = [
-        _export("case_statuses", cases["statuses"] + cases["dimensions"], _("Typical cases")),
-        _export(
-            "reports", reports["months"] + reports["kinds"] + reports["levels"], _("Media reports")
-        ),
-    ]
+def promotion_figures(plan_year: PlanYear, region: Region) -> dict:
+    """The figures alone (plain data, kept in the cache of computed figures)."""
+    figures = {"cases": _cases(plan_year, region), "reports": _reports(plan_year, region)}
     if region.level == Region.Level.CITY:
-        counties = [
+        figures["counties"] = [
             {
                 "name": row.county.name,
                 "code": row.county.code,
@@ -158,6 +147,29 @@ def promotion_context(plan_year: PlanYear, region: Region) -> tuple[dict, list]:
             }
             for row in report_counts_by_county(year=plan_year.year, within=region)
         ]
+    return figures
+
+
+def promotion_context(
+    plan_year: PlanYear, region: Region, figures: dict | None = None
+) -> tuple[dict, list]:
+    """The page's promotion figures and the download tables they come with.
+
+    On a city page every county-level unit is listed with its reports (red where none); on a
+    county page the unit's own count says whether it had any.
+    """
+    if figures is None:
+        figures = promotion_figures(plan_year, region)
+    cases, reports = figures["cases"], figures["reports"]
+    context = {"case_figures": cases, "report_figures": reports, "report_year": plan_year.year}
+    table_list = [
+        _export("case_statuses", cases["statuses"] + cases["dimensions"], _("Typical cases")),
+        _export(
+            "reports", reports["months"] + reports["kinds"] + reports["levels"], _("Media reports")
+        ),
+    ]
+    if "counties" in figures:
+        counties = figures["counties"]
         context["report_counties"] = counties
         context["counties_without_reports"] = [row for row in counties if row["none"]]
         table_list.append(CountyReportTable(counties))

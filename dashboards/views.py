@@ -9,8 +9,10 @@ links to the pilots behind it where the user's lists hold them all (dashboards/r
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -20,7 +22,7 @@ from dashboards import records
 from dashboards.candidates import gap_candidates
 from dashboards.exports import xlsx_response
 from dashboards.pairing import pairing_context
-from dashboards.promotion import promotion_context
+from dashboards.promotion import promotion_context, promotion_figures
 from dashboards.selection import selection_context
 from dashboards.tables import (
     ClusterTable,
@@ -44,6 +46,7 @@ from pilots.quotas import (
     quota_progress,
 )
 from pilots.selectors import pilot_names_in_region
+from reform.figures import cache_key, cached, figures_version
 from reform.models import PlanYear, QuotaRule, Region
 from reform.scopes import Scope, scope_for
 from reform.selectors import plan_year_from_param
@@ -56,26 +59,40 @@ DASHBOARD_LEVELS = (Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHI
 @require_GET
 def home(request):
     """The city overview: the first city of the region tree (the project's own city)."""
-    city = Region.objects.filter(level=Region.Level.CITY).order_by("code").first()
-    return _dashboard(request, city, is_home=True)
+    version = figures_version()
+
+    def find():
+        city = Region.objects.filter(level=Region.Level.CITY).order_by("code").first()
+        return city, list(PlanYear.objects.order_by("-year"))
+
+    city, plan_years = cached(cache_key("home", version=version), find)
+    return _dashboard(request, city, plan_years, version, is_home=True)
 
 
 @login_required
 @require_GET
 def region_detail(request, code: str):
-    region = (
-        Region.objects.filter(code=code, level__in=DASHBOARD_LEVELS)
-        .select_related("parent", "parent__parent")
-        .first()
-    )
+    version = figures_version()
+
+    def find():
+        region = (
+            Region.objects.filter(code=code, level__in=DASHBOARD_LEVELS)
+            .select_related("parent", "parent__parent")
+            .first()
+        )
+        return region, list(PlanYear.objects.order_by("-year")) if region else []
+
+    region, plan_years = cached(cache_key("region", code, version=version), find)
     if region is None:
         raise Http404
-    return _dashboard(request, region, is_home=False)
+    return _dashboard(request, region, plan_years, version, is_home=False)
 
 
-def _dashboard(request, region: Region | None, *, is_home: bool):
-    # The year selector lists every plan year; the one shown is picked from the same list.
-    plan_years = list(PlanYear.objects.order_by("-year"))
+def _dashboard(
+    request, region: Region | None, plan_years: list[PlanYear], version, *, is_home: bool
+):
+    """A dashboard page. The region and the plan years (the year selector lists every one; the
+    one shown is picked from the same list) come from the cache of this data version."""
     plan_year = plan_year_from_param(request.GET.get("year"), plan_years=plan_years)
     context = {
         "plan_year": plan_year,
@@ -86,16 +103,30 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
     }
     template = "dashboards/home.html"
     if region is not None and plan_year is not None:
+        template = f"dashboards/{region.level}.html"
+        scope = scope_for(request.user)
+        year = plan_year.year
+        context["export_all_url"] = f"?year={year}&export=all"
+        export = request.GET.get("export")
+        # The page part computed from the data, as made for this scope, language and sorting.
+        key = None
+        if export is None and _cacheable(request.GET):
+            query = sorted(request.GET.lists())
+            parts = (region.code, year, get_language(), scope, query)
+            key = cache_key("dashboard", *parts, version=version)
+        html = cache.get(key) if key else None
+        if html is not None:
+            context["figures_html"] = html
+            return render(request, template, context)
+        context["figures_key"] = key
         builder = {
             Region.Level.CITY: _city_context,
             Region.Level.COUNTY: _county_context,
             Region.Level.TOWNSHIP: _township_context,
         }[region.level]
-        context.update(builder(region, plan_year, scope_for(request.user)))
+        context.update(builder(region, plan_year, scope, version))
         # "还差 3 家，候选 12 家" for each rule the region falls short of (dashboards/candidates).
         context["gap_candidates"] = gap_candidates(region, plan_year, context["progress"])
-        template = f"dashboards/{region.level}.html"
-        year = plan_year.year
         tables: dict[str, DashboardTable | ExportOnly] = {}
         for table in context.pop("table_list"):
             table.export_url = f"?year={year}&export={table.export_key}"
@@ -104,8 +135,6 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
                 RequestConfig(request, paginate=False).configure(table)
             tables[table.export_key] = table
         context["tables"] = tables
-        context["export_all_url"] = f"?year={year}&export=all"
-        export = request.GET.get("export")
         if export is not None:
             # The headline figures first, then every table in the order of the page.
             chosen = list(tables.values()) if export == "all" else [tables.get(export)]
@@ -126,6 +155,15 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
                 fallback=f"{region.code}-{year}-{key}.xlsx",
             )
     return render(request, template, context)
+
+
+def _cacheable(query) -> bool:
+    """Only the page's own parameters (the year, a table's sorting) make a cached page part:
+    made-up parameters would fill the cache with copies."""
+    return all(
+        (name == "year" or name.endswith("-sort")) and len(values) == 1 and len(values[0]) <= 40
+        for name, values in query.lists()
+    )
 
 
 # Building the figures of each page ---------------------------------------------------------------
@@ -166,14 +204,41 @@ def _headlines(rows: list[dict]) -> ExportOnly:
     return ExportOnly(HeadlineTable.export_key, partial(HeadlineTable, rows))
 
 
-def _cluster_tables(plan_year: PlanYear, region: Region) -> list[DashboardTable]:
-    clusters = records.cluster_records(cluster_pilot_counts(plan_year, within=region))
-    stations = records.station_records(station_pilot_counts(plan_year, within=region))
-    return [ClusterTable(clusters), StationTable(stations)]
+def _cluster_tables(
+    plan_year: PlanYear, region: Region, counts: tuple | None = None
+) -> list[DashboardTable]:
+    if counts is None:
+        counts = _cluster_counts(plan_year, region)
+    clusters, stations = counts
+    return [
+        ClusterTable(records.cluster_records(clusters)),
+        StationTable(records.station_records(stations)),
+    ]
 
 
-def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
+def _cluster_counts(plan_year: PlanYear, region: Region) -> tuple[list, list]:
+    return (
+        list(cluster_pilot_counts(plan_year, within=region)),
+        list(station_pilot_counts(plan_year, within=region)),
+    )
+
+
+def _city_figures(city: Region, plan_year: PlanYear) -> dict:
+    """The overview's figures, whoever looks: plain data, kept in the cache under the data
+    version (and the language: some labels are translated)."""
     progress = quota_progress(plan_year, within=city)
+    return {
+        "progress": progress,
+        "makeup": pilot_makeup(plan_year, within=city, county_ids=progress.county_ids),
+        "clusters": _cluster_counts(plan_year, city),
+        "promotion": promotion_figures(plan_year, city),
+    }
+
+
+def _city_context(city: Region, plan_year: PlanYear, scope: Scope, version=None) -> dict:
+    key = cache_key("city", city.code, plan_year.year, get_language(), version=version)
+    figures = cached(key, partial(_city_figures, city, plan_year))
+    progress = figures["progress"]
     city_row = progress.get(city, Rule.CITY)
     counties = [
         records.county_record(county, plan_year, scope) for county in progress.counties(city)
@@ -199,9 +264,9 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             regions_met=overall_met,
         ),
     ]
-    makeup = pilot_makeup(plan_year, within=city, county_ids=progress.county_ids)
+    makeup = figures["makeup"]
     city_urls = records.rule_urls(city_row, plan_year, scope)
-    promotion, promotion_tables = promotion_context(plan_year, city)
+    promotion, promotion_tables = promotion_context(plan_year, city, figures["promotion"])
     selection, selection_tables = selection_context(plan_year, city, scope)
     pairing, pairing_tables = pairing_context(plan_year, city)
     return {
@@ -223,7 +288,7 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
             _headlines(headlines),
             CountyTable(counties, order_by="status_order"),
             *_makeup_tables(makeup),
-            *_cluster_tables(plan_year, city),
+            *_cluster_tables(plan_year, city, figures["clusters"]),
             *selection_tables,
             *promotion_tables,
             *pairing_tables,
@@ -231,7 +296,7 @@ def _city_context(city: Region, plan_year: PlanYear, scope: Scope) -> dict:
     }
 
 
-def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
+def _county_context(county: Region, plan_year: PlanYear, scope: Scope, version=None) -> dict:
     progress = quota_progress(plan_year, within=county)
     county_progress = progress.county(county)
     record = records.county_record(county_progress, plan_year, scope)
@@ -284,7 +349,7 @@ def _county_context(county: Region, plan_year: PlanYear, scope: Scope) -> dict:
     }
 
 
-def _township_context(township: Region, plan_year: PlanYear, scope: Scope) -> dict:
+def _township_context(township: Region, plan_year: PlanYear, scope: Scope, version=None) -> dict:
     progress = quota_progress(plan_year, within=township)
     row = progress.get(township, Rule.TOWNSHIP)
     pilots = pilot_names_in_region(plan_year=plan_year, region=township)

@@ -7,7 +7,10 @@ class ReformConfig(AppConfig):
     verbose_name = _("Reform core")
 
     def ready(self) -> None:
-        from reform import checks  # noqa: F401 - registers the deployment checks
+        from reform import (
+            checks,  # noqa: F401 - registers the deployment checks
+            figures,  # noqa: F401 - watches every connection's writes
+        )
 
     def load_reference(self) -> dict[str, int]:
         from reform.reference import load_core_reference

@@ -427,3 +427,21 @@ class StoredFileChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_id}@{self.offset}"
+
+
+class DataVersion(models.Model):
+    """One row whose token changes with every committed write to the data (reform/figures.py).
+
+    Cached figures are filed under the token, so a write makes them obsolete for every app
+    server at once: they read the token from the database on each page view.
+    """
+
+    token = models.CharField(max_length=32)
+    changed = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return self.token

@@ -106,6 +106,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache of computed figures (reform/figures.py): local memory of each process by default;
+# Redis (redis://host:6379/0) when several app servers should share it. CACHE_URL, or REDIS_URL.
+CACHE_URL = os.getenv("CACHE_URL") or os.getenv("REDIS_URL") or "locmem://"
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "reform",
+        }
+    }
+    # Sessions read from the shared cache (written through to the database): one query less per
+    # page view. Not with a cache of each process's own: a session ended on one would live on in
+    # the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif CACHE_URL == "locmem://":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
+elif CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be redis://…, rediss://…, unix://…, locmem:// or dummy://."
+    )
+# How long a computed page part is kept at most (0: no caching). Every write through the site
+# makes the cached parts obsolete at once; this bounds what a change made outside it (by hand
+# in the database) leaves stale, unless `manage.py data_changed` is run after it.
+FIGURES_CACHE_SECONDS = envint("FIGURES_CACHE_SECONDS", "600")
+
 AUTH_USER_MODEL = "reform.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

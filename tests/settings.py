@@ -10,3 +10,4 @@ from reform.settings import *  # noqa: E402, F403
 # Fast password hashing: the tests sign in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+FIGURES_CACHE_SECONDS = 0  # on in the tests of the cache (tests/dashboards/test_figures_cache.py)

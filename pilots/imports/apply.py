@@ -46,6 +46,7 @@ from pilots.imports.plan import (
 from pilots.imports.scope import batch_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import state_control_error
+from reform.figures import data_changed
 from reform.models import User
 from reform.scopes import Scope
 
@@ -116,6 +117,8 @@ def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, 
     quote = connection.ops.quote_name
     names = ", ".join(quote(name) for name in columns)
     connection.ensure_connection()
+    # The driver's own cursor passes no execute wrapper: say that the data changes.
+    data_changed()
     with connection.connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS import_rows")
         cursor.execute(

@@ -50,6 +50,7 @@ STATUS_WEIGHTS = [("confirmed", 65), ("demonstration", 10), ("proposed", 20), ("
 
 class Command(BaseCommand):
     help = "Build a province-sized data set in a throw-away database and time the dashboards."
+    command_name = "benchmark_dashboards"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -117,12 +118,9 @@ class Command(BaseCommand):
         command = [
             sys.executable,
             str(Path(settings.BASE_DIR) / "manage.py"),
-            "benchmark_dashboards",
+            self.command_name,
             "--inner",
-            "--runs",
-            str(options["runs"]),
-            "--scale",
-            str(options["scale"]),
+            *self.inner_arguments(options),
         ]
         # The child's lines are passed on as they come, through this command's stdout.
         with subprocess.Popen(  # noqa: S603
@@ -132,6 +130,9 @@ class Command(BaseCommand):
                 self.stdout.write(line.rstrip("\n"))
         if child.returncode:
             raise CommandError(f"The benchmark failed (exit status {child.returncode}).")
+
+    def inner_arguments(self, options) -> list[str]:
+        return ["--runs", str(options["runs"]), "--scale", str(options["scale"])]
 
     # The child process ----------------------------------------------------------------------------
 
