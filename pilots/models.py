@@ -431,3 +431,36 @@ class ImportBatch(models.Model):
             + self.pilots_updated
             + sum(self.link_counts.values())
         )
+
+
+class ProgressSnapshot(models.Model):
+    """One region against one rule of a plan year as it stood on a date (pilots/snapshots.py).
+
+    Filled only from pilots/quotas.py's reading of the figures, one day's rows at a time, and
+    kept small: five small integers and a status per region, rule and day (README, "Progress
+    snapshots", says what a city-year and a province-year cost). `target` None: exempt, or the
+    plan year has no such rule (status "unset").
+    """
+
+    # No surrogate id: the day, year, region and rule are the key (one index, no second one).
+    pk = models.CompositePrimaryKey("plan_year", "date", "region", "rule")
+    date = models.DateField(_("date"))
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+    )
+    rule = models.CharField(_("rule"), max_length=20)
+    count = models.PositiveSmallIntegerField(_("counted pilots"))
+    pipeline = models.PositiveSmallIntegerField(_("proposed pilots"))
+    target = models.PositiveSmallIntegerField(_("target"), null=True, blank=True)
+    gap = models.PositiveSmallIntegerField(_("still missing"))
+    status = models.CharField(_("status"), max_length=8)
+
+    class Meta:
+        verbose_name = _("progress snapshot")
+        verbose_name_plural = _("progress snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.date} · {self.region_id} · {self.rule}: {self.count}/{self.target}"
