@@ -100,7 +100,7 @@ def as_of_param(value: str | None) -> datetime.date | None:
         raise BadRequest(_("as_of is not a date of the form YYYY-MM-DD.")) from None
 
 
-def _history(plan_year: PlanYear, as_of: datetime.date) -> dict:
+def _history(plan_year: PlanYear, region: Region, as_of: datetime.date) -> dict:
     """Which snapshot a page as of a day shows, or why none can be shown (a message)."""
     today = timezone.localdate()
     if as_of > today:
@@ -109,7 +109,7 @@ def _history(plan_year: PlanYear, as_of: datetime.date) -> dict:
             "history_error": _("%(date)s is in the future: no snapshot of that day exists yet.")
             % {"date": as_of.isoformat()},
         }
-    dates = snapshot_dates(plan_year, as_of)
+    dates = snapshot_dates(plan_year, as_of, region)
     if dates.shown is None:
         if dates.first is None:
             message = _("No snapshot of plan year %(year)s has been kept yet.") % {
@@ -137,7 +137,7 @@ def _dashboard(request, region: Region | None, *, is_home: bool):
     }
     template = "dashboards/home.html"
     if region is not None and plan_year is not None and as_of is not None:
-        context.update(_history(plan_year, as_of))
+        context.update(_history(plan_year, region, as_of))
         if "history_error" in context:
             # Nothing of the past to show: the message, and a way back to today's page.
             return render(request, "dashboards/history_missing.html", context)
@@ -237,10 +237,11 @@ def _progress(region: Region, plan_year: PlanYear, snapshot_date: datetime.date 
     return snapshot_progress(plan_year, snapshot_date, within=region)
 
 
-def _trends(progress: Progress, rules, snapshot_date, previous) -> list:
+def _trends(progress: Progress, region: Region, rules, snapshot_date, previous) -> list:
     """The trend of each of `rules` over the page's regions (1 query)."""
     trends = progress_trends(
         progress,
+        region,
         day=snapshot_date or timezone.localdate(),
         previous=previous,
         live=snapshot_date is None,
@@ -310,7 +311,7 @@ def _city_context(
         ),
     ]
     city_urls = records.rule_urls(city_row, plan_year, scope) if city_row else ("", "")
-    trends = _trends(progress, Rule.values, snapshot_date, previous)
+    trends = _trends(progress, city, Rule.values, snapshot_date, previous)
     figures = {
         **_common(progress),
         "city_row": city_row,
@@ -354,7 +355,11 @@ def _county_context(
     record = records.county_record(county_progress, plan_year, scope)
     townships = progress.children(county, Rule.TOWNSHIP)
     trends = _trends(
-        progress, [Rule.COUNTY, Rule.COUNTY_DEV_ZONE, Rule.TOWNSHIP], snapshot_date, previous
+        progress,
+        county,
+        [Rule.COUNTY, Rule.COUNTY_DEV_ZONE, Rule.TOWNSHIP],
+        snapshot_date,
+        previous,
     )
     headlines = [
         records.headline_rule(_("County-tier pilots"), county_progress.main),

@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilots.models import ProgressSnapshot
+from pilots.models import ProgressSnapshot, ProgressSummarySnapshot
 from pilots.quotas import (
     Progress,
     RuleProgress,
@@ -33,6 +33,12 @@ Rule = QuotaRule.Rule
 
 
 # Taking a snapshot --------------------------------------------------------------------------------
+
+# The rules whose trend a city's and a county-level unit's page draws.
+SUMMARY_RULES = {
+    Region.Level.CITY: [Rule.CITY, Rule.COUNTY, Rule.COUNTY_DEV_ZONE, Rule.TOWNSHIP],
+    Region.Level.COUNTY: [Rule.COUNTY, Rule.COUNTY_DEV_ZONE, Rule.TOWNSHIP],
+}
 
 
 class SnapshotError(Exception):
@@ -76,9 +82,27 @@ def take_snapshot(plan_year: PlanYear, day: datetime.date | None = None) -> int:
         )
         for row in progress.by_region.values()
     ]
+    summaries = [
+        ProgressSummarySnapshot(
+            date=day,
+            plan_year=plan_year,
+            region_id=region.pk,
+            rule=rule,
+            count=summary.count,
+            target=sum(row.target or 0 for row in summary.applicable),
+            met=summary.met_count,
+            regions=summary.region_count,
+        )
+        for region in progress.regions.values()
+        if region.level in SUMMARY_RULES
+        for rule in SUMMARY_RULES[region.level]
+        for summary in [progress.summary(rule, within=region)]
+    ]
     with transaction.atomic():
         ProgressSnapshot.objects.filter(plan_year=plan_year, date=day).delete()
+        ProgressSummarySnapshot.objects.filter(plan_year=plan_year, date=day).delete()
         ProgressSnapshot.objects.bulk_create(rows, batch_size=2000)
+        ProgressSummarySnapshot.objects.bulk_create(summaries, batch_size=2000)
     return len(rows)
 
 
@@ -93,9 +117,9 @@ class SnapshotDates:
     shown: datetime.date | None  # the last snapshot on or before the day asked for
 
 
-def snapshot_dates(plan_year: PlanYear, day: datetime.date) -> SnapshotDates:
-    """1 query."""
-    found = ProgressSnapshot.objects.filter(plan_year=plan_year).aggregate(
+def snapshot_dates(plan_year: PlanYear, day: datetime.date, region: Region) -> SnapshotDates:
+    """The snapshots holding a region's page (1 query, on the region's own rows)."""
+    found = ProgressSnapshot.objects.filter(plan_year=plan_year, region=region).aggregate(
         first=Min("date"), shown=Max("date", filter=Q(date__lte=day))
     )
     return SnapshotDates(first=found["first"], shown=found["shown"])
@@ -206,49 +230,40 @@ def _on_or_before(points: list[Point], day: datetime.date) -> Point | None:
 
 def progress_trends(
     progress: Progress,
+    region: Region,
     *,
     day: datetime.date,
     previous: PlanYear | None = None,
     live: bool = True,
 ) -> dict[str, Trend]:
-    """Each rule's count against its target over the regions of `progress` (a page's), from the
-    snapshots up to `day` (1 query, whatever the number of snapshots).
+    """Each rule's count against its target over the regions of a city's or county-level unit's
+    page (`progress` within `region`), from the snapshots up to `day` (1 query on the region's
+    summary rows, one a rule and day, whatever the number of townships or snapshots).
 
     Only the regions with a target take part, as in a rule's summary. `live`: the page shows
     today's figures, which then close each line (the last snapshot may be older).
     """
     plan_year = progress.plan_year
-    region_ids = list(progress.regions)
     dates = Q(plan_year=plan_year, date__lte=day)
     if previous is not None:
         dates |= Q(plan_year=previous, date__lte=year_before(day))
-    groups = (
-        ProgressSnapshot.objects.filter(dates, region_id__in=region_ids, target__isnull=False)
-        .values("plan_year_id", "date", "rule")
-        .annotate(
-            count=Sum("count"),
-            target=Sum("target"),
-            met=Count("region", filter=Q(gap=0)),
-            regions=Count("region"),
-        )
+    rows = (
+        ProgressSummarySnapshot.objects.filter(dates, region=region)
+        .values_list("plan_year_id", "date", "rule", "count", "target", "met", "regions")
         .order_by("date")
     )
     trends = {rule: Trend(rule=rule, day=day) for rule in Rule.values}
-    for group in groups:
-        point = Point(
-            date=group["date"],
-            count=group["count"],
-            target=group["target"],
-            met=group["met"],
-            regions=group["regions"],
-        )
-        trend = trends[group["rule"]]
-        if group["plan_year_id"] == plan_year.pk:
+    for plan_year_id, date, rule, count, target, met, regions in rows:
+        if not regions:
+            continue  # no region with a target: nothing to draw
+        point = Point(date=date, count=count, target=target, met=met, regions=regions)
+        trend = trends[rule]
+        if plan_year_id == plan_year.pk:
             trend.points.append(point)
         else:
             trend.previous_points.append(point)
     for rule, trend in trends.items():
-        summary = progress.rules[rule]
+        summary = progress.summary(rule, within=region)
         if live and summary.applicable:
             if trend.points and trend.points[-1].date == day:
                 trend.points.pop()  # today's snapshot is today's figures again

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pilots.models import ProgressSnapshot
+from pilots.models import ProgressSnapshot, ProgressSummarySnapshot
 from pilots.quotas import quota_progress
 from pilots.snapshots import month_before, progress_trends, take_snapshot, year_before
 from reform.models import QuotaRule
@@ -57,6 +57,19 @@ def test_a_snapshot_keeps_exactly_the_live_figures_of_every_region_and_rule(worl
     assert snapshot[(CITY, Rule.CITY)] == (0, 0, 30, 30, "far")
     # An exempt township keeps no target.
     assert snapshot[(SHILIU, Rule.TOWNSHIP)] == (0, 0, None, 0, "exempt")
+    # The sums a trend reads: 东海县's 18 townships with a target (19 administrative, 石榴街道
+    # exempt), 3 each; only 牛山街道's 2 pilots count, none meets its rule.
+    summaries = {
+        (row.region.code, row.rule): (row.count, row.target, row.met, row.regions)
+        for row in ProgressSummarySnapshot.objects.select_related("region")
+    }
+    assert summaries[(DONGHAI, Rule.TOWNSHIP)] == (2, 54, 0, 18)
+    assert summaries[(DONGHAI, Rule.COUNTY_DEV_ZONE)] == (7, 8, 0, 1)
+    assert summaries[(CITY, Rule.CITY)] == (0, 30, 0, 1)
+    county = live.summary(Rule.COUNTY)
+    assert summaries[(CITY, Rule.COUNTY)] == (county.count, 15 * 7, 1, 7)
+    # A city has its four rules, each county-level unit its three.
+    assert len(summaries) == 4 + 3 * 7
 
 
 def test_taking_a_snapshot_again_the_same_day_replaces_that_day_only(world):
@@ -73,6 +86,7 @@ def test_taking_a_snapshot_again_the_same_day_replaces_that_day_only(world):
     assert again[(NIUSHAN, Rule.TOWNSHIP)] == (3, 1, 3, 0, "met")
     assert kept(plan_year, MARCH_1)[(NIUSHAN, Rule.TOWNSHIP)][0] == 2  # the other day untouched
     assert ProgressSnapshot.objects.count() == 2 * len(before)
+    assert ProgressSummarySnapshot.objects.count() == 2 * (4 + 3 * 7)
 
 
 def test_the_command_takes_the_current_plan_year_today_by_default(world, capsys):
@@ -227,7 +241,7 @@ def test_the_trend_shows_the_change_since_last_month_and_last_years_point(world)
         make_pilot(plan_year, tier="township", township=NIUSHAN)
     take_snapshot(plan_year, APRIL_1)  # 5 of 3
     progress = quota_progress(plan_year, within=region(DONGHAI))
-    trends = progress_trends(progress, day=APRIL_1, previous=previous, live=False)
+    trends = progress_trends(progress, region(DONGHAI), day=APRIL_1, previous=previous, live=False)
     township = trends[Rule.TOWNSHIP]
     # Over 东海县's townships with a target (石榴街道 exempt): only 牛山街道 has pilots.
     assert [(p.date, p.count) for p in township.points] == [(MARCH_1, 2), (APRIL_1, 5)]
