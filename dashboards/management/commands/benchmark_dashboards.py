@@ -187,44 +187,44 @@ class Command(BaseCommand):
         )
 
     def report_table_cost(self) -> None:
-        from pilots.models import ProgressSnapshot
+        """Rows and size of the two snapshot tables, for a province-year and a city-year."""
+        from pilots.models import ProgressSnapshot, ProgressSummarySnapshot
         from reform.models import Region
 
-        table = ProgressSnapshot._meta.db_table
-        rows = ProgressSnapshot.objects.count()
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_total_relation_size(%s)", [table])
-            else:
-                try:
-                    cursor.execute(
-                        "SELECT SUM(pgsize) FROM dbstat WHERE name = %s OR tbl_name = %s",
-                        [table, table],
-                    )
-                except Exception:  # noqa: BLE001 - SQLite built without dbstat
-                    cursor.execute("SELECT NULL")
-            size = cursor.fetchone()[0]
-        year_rows = ProgressSnapshot.objects.filter(plan_year__year=2025).count()
         city = Region.objects.filter(level="city").order_by("code").first()
-        city_rows = ProgressSnapshot.objects.filter(
-            Q(region=city) | Q(region__parent=city) | Q(region__parent__parent=city),
-            plan_year__year=2025,
-        ).count()
-        per_row = size / rows if size and rows else None
+        in_city = Q(region=city) | Q(region__parent=city) | Q(region__parent__parent=city)
+        for model in (ProgressSnapshot, ProgressSummarySnapshot):
+            table = model._meta.db_table
+            rows = model.objects.count()
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+                else:
+                    try:
+                        cursor.execute(
+                            "SELECT SUM(pgsize) FROM dbstat WHERE name = %s OR tbl_name = %s",
+                            [table, table],
+                        )
+                    except Exception:  # noqa: BLE001 - SQLite built without dbstat
+                        cursor.execute("SELECT NULL")
+                size = cursor.fetchone()[0]
+            year_rows = model.objects.filter(plan_year__year=2025).count()
+            city_rows = model.objects.filter(in_city, plan_year__year=2025).count()
+            per_row = size / rows if size and rows else None
 
-        def mb(count: int) -> str:
-            return f"{count * per_row / 2**20:.1f} MB" if per_row else "n/a"
+            def mb(count: int, per_row=per_row) -> str:
+                return f"{count * per_row / 2**20:.1f} MB" if per_row else "size n/a"
 
-        self.stdout.write(
-            f"Snapshot table: {rows:,} rows, "
-            + (f"{size / 2**20:.1f} MB ({per_row:.0f} bytes a row)" if per_row else "size n/a")
-        )
-        self.stdout.write(
-            f"  one province-year (2025, 365 days): {year_rows:,} rows, {mb(year_rows)}"
-        )
-        self.stdout.write(
-            f"  one city-year ({city.name}, 365 days): {city_rows:,} rows, {mb(city_rows)}"
-        )
+            self.stdout.write(
+                f"{table}: {rows:,} rows, "
+                + (f"{size / 2**20:.1f} MB ({per_row:.0f} bytes a row)" if per_row else "size n/a")
+            )
+            self.stdout.write(
+                f"  one province-year (2025, 365 days): {year_rows:,} rows, {mb(year_rows)}"
+            )
+            self.stdout.write(
+                f"  one city-year ({city.name}, 365 days): {city_rows:,} rows, {mb(city_rows)}"
+            )
 
     def time_pages(self, runs: int, *, as_of: bool = False) -> dict[str, float]:
         """Render each page `runs` times; the median of each, by path."""
@@ -283,38 +283,39 @@ class Command(BaseCommand):
 # The province-sized data set ---------------------------------------------------------------------
 
 
-def build_snapshots() -> int:
+def build_snapshots(years: tuple[int, int] = (2025, 2026)) -> int:
     """Daily snapshots of plan year 2025 (all year) and 2026 (1 January to today), as the daily
     cron run would have kept them: today's figures taken through pilots/snapshots.py, and for the
     days before, the same regions and targets with the counts growing through the year (the
     benchmark has no history of its pilots). Returns the number of days kept."""
     from django.utils import timezone
 
-    from pilots.models import ProgressSnapshot
+    from pilots.models import ProgressSnapshot, ProgressSummarySnapshot
     from pilots.quotas import status_of
     from pilots.snapshots import take_snapshot
     from reform.models import PlanYear
 
     today = timezone.localdate()
-    current = PlanYear.objects.get(year=2026)
-    previous = PlanYear.objects.get(year=2025)
+    previous = PlanYear.objects.get(year=years[0])
+    current = PlanYear.objects.get(year=years[1])
     take_snapshot(current, today)
     kept = list(ProgressSnapshot.objects.filter(plan_year=current, date=today))
+    sums = list(ProgressSummarySnapshot.objects.filter(plan_year=current, date=today))
     spans = [
-        (previous, date(2025, 1, 1), date(2025, 12, 31)),
-        (current, date(2026, 1, 1), today - timedelta(days=1)),
+        (previous, date(years[0], 1, 1), date(years[0], 12, 31)),
+        (current, date(years[1], 1, 1), today - timedelta(days=1)),
     ]
     days = 1
     for plan_year, first, last in spans:
         length = (last - first).days + 1
         for offset in range(length):
-            share = (offset + 1) / length
-            rows = []
+            share, day = (offset + 1) / length, first + timedelta(days=offset)
+            rows, summaries = [], []
             for row in kept:
                 count, pipeline = int(row.count * share), int(row.pipeline * share)
                 rows.append(
                     ProgressSnapshot(
-                        date=first + timedelta(days=offset),
+                        date=day,
                         plan_year=plan_year,
                         region_id=row.region_id,
                         rule=row.rule,
@@ -325,8 +326,22 @@ def build_snapshots() -> int:
                         status=status_of(count, row.target, rule_set=row.status != "unset"),
                     )
                 )
+            for row in sums:
+                summaries.append(
+                    ProgressSummarySnapshot(
+                        date=day,
+                        plan_year=plan_year,
+                        region_id=row.region_id,
+                        rule=row.rule,
+                        count=int(row.count * share),
+                        target=row.target,
+                        met=int(row.met * share),
+                        regions=row.regions,
+                    )
+                )
             with transaction.atomic():
                 ProgressSnapshot.objects.bulk_create(rows, batch_size=2000)
+                ProgressSummarySnapshot.objects.bulk_create(summaries, batch_size=2000)
         days += length
     return days
 
