@@ -185,6 +185,30 @@ class Command(BaseCommand):
             f"{with_trends['/']:.1f} ms against {plain['/']:.1f} ms without snapshots "
             f"({100 * (ratio - 1):+.0f} %; target within +20 %)."
         )
+        trends = self.time_trends(runs)
+        self.stdout.write(
+            f"The trend lines' own part (their query and points, timed alone): {trends:.1f} ms, "
+            f"{100 * trends / plain['/']:.0f} % of the plain overview's {plain['/']:.1f} ms "
+            "(less sensitive to a busy machine than the difference of two page timings)."
+        )
+
+    def time_trends(self, runs: int) -> float:
+        """The median time of the overview's trends alone, on today's figures (1 query)."""
+        from django.utils import timezone
+
+        from pilots.quotas import quota_progress
+        from pilots.snapshots import progress_trends
+        from reform.models import PlanYear, Region
+
+        city = Region.objects.filter(level="city").order_by("code").first()
+        current, previous = PlanYear.objects.get(year=2026), PlanYear.objects.get(year=2025)
+        progress = quota_progress(current, within=city)
+        times = []
+        for _ in range(runs + 3):
+            started = time.perf_counter()
+            progress_trends(progress, city, day=timezone.localdate(), previous=previous)
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times[3:])
 
     def report_table_cost(self) -> None:
         """Rows and size of the two snapshot tables, for a province-year and a city-year."""
