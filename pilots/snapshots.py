@@ -244,18 +244,20 @@ def progress_trends(
     today's figures, which then close each line (the last snapshot may be older).
     """
     plan_year = progress.plan_year
-    dates = Q(plan_year=plan_year, date__lte=day)
-    if previous is not None:
-        dates |= Q(plan_year=previous, date__lte=year_before(day))
+    years = [plan_year.pk] + ([previous.pk] if previous is not None else [])
+    # One range of the key (plan year, region, date) per year: no OR, which SQLite would scan.
     rows = (
-        ProgressSummarySnapshot.objects.filter(dates, region=region)
+        ProgressSummarySnapshot.objects.filter(plan_year_id__in=years, region=region, date__lte=day)
         .values_list("plan_year_id", "date", "rule", "count", "target", "met", "regions")
         .order_by("date")
     )
+    a_year_ago = year_before(day)
     trends = {rule: Trend(rule=rule, day=day) for rule in Rule.values}
     for plan_year_id, date, rule, count, target, met, regions in rows:
         if not regions:
             continue  # no region with a target: nothing to draw
+        if plan_year_id != plan_year.pk and date > a_year_ago:
+            continue  # the previous year only up to the same day
         point = Point(date=date, count=count, target=target, met=met, regions=regions)
         trend = trends[rule]
         if plan_year_id == plan_year.pk:
