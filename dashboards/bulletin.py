@@ -2,10 +2,11 @@
 
 All its figures are read through ONE function, `bulletin_figures(plan_year, as_of)`: the live
 figures of pilots/quotas.py (the same call as the overview) when `as_of` is today, the figures a
-bulletin issued for that date printed otherwise. They are plain data (JSON), so an issued
-bulletin keeps them and the next one says exactly what changed since. The wording is the city's
-(`BulletinWording`, dashboards/models.py); the good examples of the period come from the
-demonstration and promotion selectors.
+bulletin issued for that date printed otherwise, else those of the last progress snapshot on or
+before it (pilots/snapshots.py, what the dashboard shows with `?as_of=`). They are plain data
+(JSON), so an issued bulletin keeps them and the next one says exactly what changed since. The
+wording is the city's (`BulletinWording`, dashboards/models.py); the good examples of the period
+come from the demonstration and promotion selectors.
 """
 
 import datetime
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from dashboards.models import Bulletin, BulletinWording, fill
 from demonstration.selectors import namings_between
 from pilots.quotas import STATUS_LABELS, percent_of, quota_progress
+from pilots.snapshots import snapshot_dates, snapshot_progress
 from promotion.selectors import cases_published_between, reports_between
 from reform.documents import DocumentWriter
 from reform.models import PlanYear, QuotaRule, Region, User
@@ -35,12 +37,21 @@ class BulletinError(ValueError):
 # The figures ------------------------------------------------------------------------------------
 
 
-def _live_figures(plan_year: PlanYear, as_of: datetime.date) -> dict:
-    """The figures of the overview today (pilots/quotas.py, 4 queries)."""
+def _city() -> Region:
     city = Region.objects.filter(level=Region.Level.CITY).order_by("code").first()
     if city is None:
         raise BulletinError(_("There is no city in the region tree."))
-    progress = quota_progress(plan_year, within=city)
+    return city
+
+
+def _live_figures(plan_year: PlanYear, as_of: datetime.date) -> dict:
+    """The figures of the overview today (pilots/quotas.py, 4 queries)."""
+    city = _city()
+    return _figures(plan_year, as_of, city, quota_progress(plan_year, within=city))
+
+
+def _figures(plan_year: PlanYear, as_of: datetime.date, city: Region, progress) -> dict:
+    """The bulletin's figures from a city's progress, today's or a snapshot's."""
     if not progress.has_targets:
         raise BulletinError(
             _("The plan year %(year)s has no targets yet: there is nothing to report on.")
@@ -119,16 +130,20 @@ def bulletin_figures(plan_year: PlanYear, as_of: datetime.date) -> dict:
     issued = Bulletin.objects.filter(plan_year=plan_year, as_of=as_of).first()
     if issued is not None:
         return issued.figures
-    # MERGE (snapshots): the dated figures of the last snapshot on or before `as_of` are read
-    # here, in the same shape as _live_figures (rules: count, target, gap, pipeline, met,
-    # regions; counties: county/dev counts and targets, townships met, status, completion).
-    raise BulletinError(
-        _(
-            "No figures were kept for %(date)s: a bulletin can be made as of today, or as of "
-            "the date of a bulletin issued before."
+    # The last snapshot on or before the date (pilots/snapshots.py): the dashboard's figures
+    # of `?as_of=` for the same date.
+    city = _city()
+    dates = snapshot_dates(plan_year, as_of, city)
+    if dates.shown is None:
+        raise BulletinError(
+            _(
+                "No figures were kept for %(date)s: a bulletin can be made as of today, as of "
+                "the date of a bulletin issued before, or as of a day with a progress snapshot."
+            )
+            % {"date": as_of.isoformat()}
         )
-        % {"date": as_of.isoformat()}
-    )
+    progress = snapshot_progress(plan_year, dates.shown, within=city)
+    return _figures(plan_year, as_of, city, progress)
 
 
 def previous_bulletin(plan_year: PlanYear, as_of: datetime.date) -> Bulletin | None:

@@ -30,10 +30,14 @@ def key(name: str) -> Callable[[dict], Any]:
     return lambda record: record[name]
 
 
-def region_link(record: dict, year: int | None) -> str:
+def region_link(record: dict, year: int | None, as_of: str = "") -> str:
+    """A link to a region's page of the same plan year (and, on a page of the past, the same
+    day: `as_of`)."""
     url = reverse("dashboards:region_detail", args=[record["code"]])
     if year:
         url += f"?year={year}"
+        if as_of:
+            url += f"&as_of={as_of}"
     return format_html('<a href="{}">{}</a>', url, record["name"])
 
 
@@ -95,6 +99,7 @@ class DashboardTable(tables.Table):
 
     export_key = ""
     export_url = ""  # set by the view: "?year=…&export=<key>"
+    as_of = ""  # set by the view on a page of the past: its links keep the day
     title = ""
     export_columns: list[ExportColumn] = []
 
@@ -195,7 +200,7 @@ class CountyTable(DashboardTable):
     ]
 
     def render_name(self, record):
-        return region_link(record, self.year)
+        return region_link(record, self.year, self.as_of)
 
     def render_gap(self, record):
         """What the county still lacks, rule by rule: county-tier pilots, of them in zones,
@@ -282,7 +287,7 @@ class TownshipTable(DashboardTable):
     ]
 
     def render_name(self, record):
-        return region_link(record, self.year)
+        return region_link(record, self.year, self.as_of)
 
     def render_count(self, record):
         # The gap has its own column here.

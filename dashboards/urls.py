@@ -6,6 +6,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="home"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("snapshots/take/", views.snapshot_now, name="snapshot_now"),
 ]
 
 # Where signing in and the brand lead (dashboards/landing.py).

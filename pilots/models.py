@@ -484,3 +484,67 @@ class ImportBatch(models.Model):
             + self.pilots_updated
             + sum(self.link_counts.values())
         )
+
+
+class ProgressSnapshot(models.Model):
+    """One region against one rule of a plan year as it stood on a date (pilots/snapshots.py).
+
+    Filled only from pilots/quotas.py's reading of the figures, one day's rows at a time, and
+    kept small: five small integers and a status per region, rule and day (README, "Progress
+    snapshots", says what a city-year and a province-year cost). `target` None: exempt, or the
+    plan year has no such rule (status "unset").
+    """
+
+    # No surrogate id: year, region, day and rule are the key and its one index, in the order the
+    # pages read it (a region's rows of a day, or of every day up to one).
+    pk = models.CompositePrimaryKey("plan_year", "region", "date", "rule")
+    date = models.DateField(_("date"))
+    plan_year = models.ForeignKey(
+        PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+    )
+    rule = models.CharField(_("rule"), max_length=20)
+    count = models.PositiveSmallIntegerField(_("counted pilots"))
+    pipeline = models.PositiveSmallIntegerField(_("proposed pilots"))
+    target = models.PositiveSmallIntegerField(_("target"), null=True, blank=True)
+    gap = models.PositiveSmallIntegerField(_("still missing"))
+    status = models.CharField(_("status"), max_length=8)
+
+    class Meta:
+        verbose_name = _("progress snapshot")
+        verbose_name_plural = _("progress snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.date} · {self.region_id} · {self.rule}: {self.count}/{self.target}"
+
+
+class ProgressSummarySnapshot(models.Model):
+    """A rule over the regions of a city or county-level unit on a date, as its page sums it up
+    (pilots/quotas.py's `RuleSummary`): kept beside the region rows so that a trend line reads
+    one row a day, not one per township.
+
+    A city has one per rule (its own city rule, and the county, development-zone and township
+    rules over its units); a county-level unit one per rule of its page (its own two, and the
+    township rule over its townships). Only the regions with a target take part.
+    """
+
+    pk = models.CompositePrimaryKey("plan_year", "region", "date", "rule")
+    date = models.DateField(_("date"))
+    plan_year = models.ForeignKey(PlanYear, verbose_name=_("plan year"), on_delete=models.CASCADE)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="+"
+    )
+    rule = models.CharField(_("rule"), max_length=20)
+    count = models.PositiveIntegerField(_("counted pilots"))
+    target = models.PositiveIntegerField(_("target"))  # the regions' targets added up
+    met = models.PositiveIntegerField(_("regions meeting the rule"))
+    regions = models.PositiveIntegerField(_("regions with a target"))
+
+    class Meta:
+        verbose_name = _("progress summary snapshot")
+        verbose_name_plural = _("progress summary snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.date} · {self.region_id} · {self.rule}: {self.count}/{self.target}"

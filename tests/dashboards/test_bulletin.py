@@ -88,6 +88,26 @@ def test_the_bulletin_equals_the_dashboard_for_the_same_date(client, users, worl
     assert figures["total"] == 5 + 17 + 3
 
 
+def test_a_past_bulletin_reads_the_snapshot_the_dashboard_shows_for_that_date(client, users, world):
+    """Figures kept on the 1st; two more city-tier pilots since: the bulletin as of the 3rd
+    says what the overview as of the 3rd says (the snapshot of the 1st), not today's."""
+    from pilots.snapshots import snapshot_plan_year
+
+    first = TODAY() - datetime.timedelta(days=10)
+    snapshot_plan_year(world, first)
+    for _ in range(2):
+        make_pilot(world, tier="city")
+    as_of = first + datetime.timedelta(days=2)
+    figures = bulletin_figures(world, as_of)
+    client.force_login(users["city"])
+    context = client.get(f"/?year=2026&as_of={as_of.isoformat()}").context
+    assert context["snapshot_date"] == first
+    assert figures["rules"][Rule.CITY]["count"] == context["city_row"].count == 5
+    assert bulletin_figures(world, TODAY())["rules"][Rule.CITY]["count"] == 7
+    dashboard = {record["code"]: record["status"] for record in context["counties"]}
+    assert {c["code"]: c["status"] for c in figures["counties"]} == dashboard
+
+
 def test_the_page_prints_the_same_numbers(client, users, world):
     client.force_login(users["leader"])
     page = client.get(_url(year=2026)).content.decode()

@@ -435,15 +435,16 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
         # 5 for cases and media reports (cases by status and by dimension, reports by month,
         # the county-level units and their reports: dashboards/promotion.py), 2 for the
         # selection (demonstration units by county, the plan year's round: none here), the
-        # candidates of the city rule (dashboards/candidates.py), and 2 for pairings (pairings
-        # with their kind, status, dormancy and mix; small pilots paired: dashboards/pairing.py).
-        ("/", 23),
+        # candidates of the city rule (dashboards/candidates.py), 2 for pairings (pairings
+        # with their kind, status, dormancy and mix; small pilots paired: dashboards/pairing.py),
+        # and 1 for the trends (the snapshots, grouped: pilots/snapshots.py).
+        ("/", 24),
         # session, user, region, plan years, 4 for the quota rules, 2 for the make-up, the
         # county's pilots, its parks, clusters, stations, the header's region, 3 for cases
         # and media reports (cases by status and by dimension, reports by month), 2 for the
         # selection (its demonstration units, the plan year's round: none here), the
-        # candidates of its two rules (one aggregate), and 2 for pairings.
-        (f"/regions/{DONGHAI}/", 23),
+        # candidates of its two rules (one aggregate), 2 for pairings, 1 for trends.
+        (f"/regions/{DONGHAI}/", 24),
         # session, user, region, plan years, 4 for the quota rule, its pilots, the header's
         # region, its candidates.
         (f"/regions/{NIUSHAN}/", 11),

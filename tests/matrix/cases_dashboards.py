@@ -23,3 +23,14 @@ CASES = [
         "post": None,
     },
 ]
+
+# Keeping today's snapshot (POST only): administrators; everyone else 403, nothing kept.
+CASES.append(
+    {
+        "url": "dashboards:snapshot_now",
+        "args": lambda w: [],
+        "get": {role: 405 for role in SIGNED_IN_200} | {"anonymous": 302},
+        "post": {role: 403 for role in SIGNED_IN_200} | {"admin": 302, "anonymous": 302},
+        "data": lambda w: {"year": str(w["plan_year"].year)},
+    }
+)

@@ -8,6 +8,13 @@ server of --database-url, dropped afterwards) and starts this command again in a
 with DATABASE_URL pointing at it, so that the project's own database is never touched. The child
 migrates, builds the data set with bulk_create, renders each dashboard page through the test
 client and prints the median and 95th-percentile time and the number of queries of each.
+
+Then it adds the progress snapshots of two plan years kept daily (2025: the whole year; 2026: from
+1 January to today), renders the pages again (the overview and the county page now draw their
+trend lines from them; the overview as of a day reads one snapshot) and prints the trend
+overview's time against the plain one, and what the snapshot table costs: rows and MB of one
+plan year of the province and of one city (PostgreSQL: pg_total_relation_size, table and
+indexes; SQLite: the dbstat pages of the table and its index).
 """
 
 import os
@@ -19,6 +26,7 @@ import sys
 import tempfile
 import time
 import warnings
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +34,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext, override_settings
 
 # A real province's cities (Jiangsu), so that the names on the pages look like the real thing.
@@ -160,9 +169,90 @@ class Command(BaseCommand):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
         with override_settings(STORAGES=storages):
-            self.time_pages(runs)
+            plain = self.time_pages(runs)
+            started = time.perf_counter()
+            days = build_snapshots()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write(
+                f"\nAdded {days} days of daily snapshots (plan year 2025 all year, 2026 up to "
+                f"today) in {time.perf_counter() - started:.1f} s."
+            )
+            self.report_table_cost()
+            with_trends = self.time_pages(runs, as_of=True)
+        ratio = with_trends["/"] / plain["/"]
+        self.stdout.write(
+            f"\nThe overview with its trend lines over {days} days of snapshots: "
+            f"{with_trends['/']:.1f} ms against {plain['/']:.1f} ms without snapshots "
+            f"({100 * (ratio - 1):+.0f} %; target within +20 %)."
+        )
+        trends = self.time_trends(runs)
+        self.stdout.write(
+            f"The trend lines' own part (their query and points, timed alone): {trends:.1f} ms, "
+            f"{100 * trends / plain['/']:.0f} % of the plain overview's {plain['/']:.1f} ms "
+            "(less sensitive to a busy machine than the difference of two page timings)."
+        )
 
-    def time_pages(self, runs: int) -> None:
+    def time_trends(self, runs: int) -> float:
+        """The median time of the overview's trends alone, on today's figures (1 query)."""
+        from django.utils import timezone
+
+        from pilots.quotas import quota_progress
+        from pilots.snapshots import progress_trends
+        from reform.models import PlanYear, Region
+
+        city = Region.objects.filter(level="city").order_by("code").first()
+        current, previous = PlanYear.objects.get(year=2026), PlanYear.objects.get(year=2025)
+        progress = quota_progress(current, within=city)
+        times = []
+        for _ in range(runs + 3):
+            started = time.perf_counter()
+            progress_trends(progress, city, day=timezone.localdate(), previous=previous)
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times[3:])
+
+    def report_table_cost(self) -> None:
+        """Rows and size of the two snapshot tables, for a province-year and a city-year."""
+        from pilots.models import ProgressSnapshot, ProgressSummarySnapshot
+        from reform.models import Region
+
+        city = Region.objects.filter(level="city").order_by("code").first()
+        in_city = Q(region=city) | Q(region__parent=city) | Q(region__parent__parent=city)
+        for model in (ProgressSnapshot, ProgressSummarySnapshot):
+            table = model._meta.db_table
+            rows = model.objects.count()
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+                else:
+                    try:
+                        cursor.execute(
+                            "SELECT SUM(pgsize) FROM dbstat WHERE name = %s OR tbl_name = %s",
+                            [table, table],
+                        )
+                    except Exception:  # noqa: BLE001 - SQLite built without dbstat
+                        cursor.execute("SELECT NULL")
+                size = cursor.fetchone()[0]
+            year_rows = model.objects.filter(plan_year__year=2025).count()
+            city_rows = model.objects.filter(in_city, plan_year__year=2025).count()
+            per_row = size / rows if size and rows else None
+
+            def mb(count: int, per_row=per_row) -> str:
+                return f"{count * per_row / 2**20:.1f} MB" if per_row else "size n/a"
+
+            self.stdout.write(
+                f"{table}: {rows:,} rows, "
+                + (f"{size / 2**20:.1f} MB ({per_row:.0f} bytes a row)" if per_row else "size n/a")
+            )
+            self.stdout.write(
+                f"  one province-year (2025, 365 days): {year_rows:,} rows, {mb(year_rows)}"
+            )
+            self.stdout.write(
+                f"  one city-year ({city.name}, 365 days): {city_rows:,} rows, {mb(city_rows)}"
+            )
+
+    def time_pages(self, runs: int, *, as_of: bool = False) -> dict[str, float]:
+        """Render each page `runs` times; the median of each, by path."""
         from django.test import Client
 
         from reform.models import Region, User
@@ -180,11 +270,16 @@ class Command(BaseCommand):
             (f"township page ({township.name})", township.get_absolute_url()),
             ("overview .xlsx (all tables)", "/?export=all"),
         ]
+        if as_of:
+            pages.append(("overview as of 2026-06-15", "/?as_of=2026-06-15"))
         vendor = connection.vendor
+        medians = {}
 
         self.stdout.write(
             f"\n{runs} renders per page on {vendor}, after 3 warm-up renders "
-            "(test client, DEBUG off, zh-hans, after ANALYZE):\n"
+            "(test client, DEBUG off, zh-hans, after ANALYZE)"
+            + (", with the snapshots" if as_of else ", no snapshots yet")
+            + ":\n"
         )
         header = f"| {'page':<36} | median ms | p95 ms | queries |"
         self.stdout.write(header)
@@ -206,9 +301,74 @@ class Command(BaseCommand):
             median = statistics.median(times)
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
             self.stdout.write(f"| {label:<36} | {median:9.1f} | {p95:6.1f} | {query_count:7d} |")
+            medians[path] = median
+        return medians
 
 
 # The province-sized data set ---------------------------------------------------------------------
+
+
+def build_snapshots(years: tuple[int, int] = (2025, 2026)) -> int:
+    """Daily snapshots of plan year 2025 (all year) and 2026 (1 January to today), as the daily
+    cron run would have kept them: today's figures taken through pilots/snapshots.py, and for the
+    days before, the same regions and targets with the counts growing through the year (the
+    benchmark has no history of its pilots). Returns the number of days kept."""
+    from django.utils import timezone
+
+    from pilots.models import ProgressSnapshot, ProgressSummarySnapshot
+    from pilots.quotas import status_of
+    from pilots.snapshots import take_snapshot
+    from reform.models import PlanYear
+
+    today = timezone.localdate()
+    previous = PlanYear.objects.get(year=years[0])
+    current = PlanYear.objects.get(year=years[1])
+    take_snapshot(current, today)
+    kept = list(ProgressSnapshot.objects.filter(plan_year=current, date=today))
+    sums = list(ProgressSummarySnapshot.objects.filter(plan_year=current, date=today))
+    spans = [
+        (previous, date(years[0], 1, 1), date(years[0], 12, 31)),
+        (current, date(years[1], 1, 1), today - timedelta(days=1)),
+    ]
+    days = 1
+    for plan_year, first, last in spans:
+        length = (last - first).days + 1
+        for offset in range(length):
+            share, day = (offset + 1) / length, first + timedelta(days=offset)
+            rows, summaries = [], []
+            for row in kept:
+                count, pipeline = int(row.count * share), int(row.pipeline * share)
+                rows.append(
+                    ProgressSnapshot(
+                        date=day,
+                        plan_year=plan_year,
+                        region_id=row.region_id,
+                        rule=row.rule,
+                        count=count,
+                        pipeline=pipeline,
+                        target=row.target,
+                        gap=max((row.target or 0) - count, 0),
+                        status=status_of(count, row.target, rule_set=row.status != "unset"),
+                    )
+                )
+            for row in sums:
+                summaries.append(
+                    ProgressSummarySnapshot(
+                        date=day,
+                        plan_year=plan_year,
+                        region_id=row.region_id,
+                        rule=row.rule,
+                        count=int(row.count * share),
+                        target=row.target,
+                        met=int(row.met * share),
+                        regions=row.regions,
+                    )
+                )
+            with transaction.atomic():
+                ProgressSnapshot.objects.bulk_create(rows, batch_size=2000)
+                ProgressSummarySnapshot.objects.bulk_create(summaries, batch_size=2000)
+        days += length
+    return days
 
 
 @transaction.atomic
