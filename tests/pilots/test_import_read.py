@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pilots.imports import read
+from pilots.imports import formats, read
 from pilots.imports.read import (
     EMPTY,
     FIELDS,
@@ -456,14 +456,14 @@ def sheet_archive(sheet_xml: str) -> zipfile.ZipFile:
 def test_the_xlsx_scan_finds_far_cells_however_they_are_written(cells):
     sheet = f'<?xml version="1.0"?><worksheet><sheetData><row r="1">{cells}</row></sheetData>'
     with pytest.raises(SpreadsheetError) as caught:
-        read._scan_xlsx(sheet_archive(sheet + "</worksheet>"))
+        formats._scan_xlsx(sheet_archive(sheet + "</worksheet>"))
     assert caught.value.code == "sheet_too_large"
 
 
 def test_the_xlsx_scan_ignores_far_cells_that_are_only_formatted():
     sheet = '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
     sheet += '<row r="1048576"><c r="XFD1048576" s="3"/></row></sheetData></worksheet>'
-    read._scan_xlsx(sheet_archive(sheet))
+    formats._scan_xlsx(sheet_archive(sheet))
 
 
 def test_the_zip_bomb_is_refused_before_anything_is_decompressed(monkeypatch):
@@ -555,3 +555,68 @@ def test_the_error_message_is_for_people_and_carries_its_numbers(settings_for_me
     assert caught.value.params == {"limit": 2}
     assert "2" in str(caught.value)
     assert "%(" not in str(caught.value)
+
+
+# -- streaming -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "enterprises.xlsx",
+        "enterprises.xls",
+        "enterprises.ods",
+        "enterprises-utf8-bom.csv",
+        "enterprises-gbk.csv",
+    ],
+)
+def test_the_streamed_rows_are_the_listed_rows_on_every_pass(name):
+    listed = read_table(fixture(name))
+    streamed = read.open_table(fixture(name))
+    assert isinstance(streamed.rows, read.Rows)
+    assert list(streamed.rows) == listed.rows  # the first pass
+    assert list(streamed.rows) == listed.rows  # and the next: read from the sheet again
+    assert len(streamed.rows) == len(listed.rows) and bool(streamed.rows)
+    assert (streamed.header_row, streamed.columns) == (listed.header_row, listed.columns)
+
+
+def test_a_sheet_starting_in_column_c_keeps_its_columns():
+    # calamine's rows start at the first used column; the reader puts them back in place.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["C3"], sheet["D3"], sheet["E3"] = "企业名称", "统一社会信用代码", "县区"
+    sheet["C4"], sheet["E4"] = "恒通", "东海县"
+    sheet["D6"] = "91320722MA1W7XKQ37"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read.open_table(buffer.getvalue())
+    assert [column.index for column in table.columns] == [2, 3, 4]
+    assert [(row.number, row.values["name"].text) for row in table.rows] == [(4, "恒通"), (6, "")]
+    assert [row.values["credit_code"].text for row in table.rows] == ["", "91320722MA1W7XKQ37"]
+
+
+def test_too_many_rows_are_told_when_the_table_is_opened_not_on_a_later_pass():
+    lines = ["企业名称,统一社会信用代码,县区"] + [
+        f"企业{n},91320722MA1W7XKQ37,东海县" for n in range(5)
+    ]
+    data = "\n".join(lines).encode()
+    with pytest.raises(SpreadsheetError) as caught:
+        read.open_table(data, max_rows=4)
+    assert caught.value.code == "too_many_rows"
+    many = xlsx(["企业名称", "县区"], *[[f"企业{n}", "东海县"] for n in range(5)])
+    with pytest.raises(SpreadsheetError):
+        read.open_table(many, max_rows=4)
+    # Blank lines below do not count as rows.
+    padded = xlsx(["企业名称", "县区"], ["恒通", "东海县"], *[[None]] * 10, [None, " "])
+    assert len(read.open_table(padded, max_rows=1).rows) == 1
+
+
+def test_the_sheet_as_uploaded_starts_at_row_1_and_column_a():
+    workbook = openpyxl.Workbook()
+    workbook.active["B2"] = "标题"
+    workbook.active["C3"] = 5
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    width, rows = read.sheet_rows(buffer.getvalue(), "Sheet")
+    assert width == 3
+    assert list(rows) == [["", "", ""], ["", "标题", ""], ["", "", 5.0]]
