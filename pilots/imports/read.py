@@ -472,12 +472,17 @@ def read_table(
     return table
 
 
-def sheet_rows(data: bytes, sheet_name: str) -> tuple[int, Iterator[list[Any]]]:
-    """Every row of a workbook's sheet as the parser reads it (values, not formulas), from
-    row 1 and column A, with the sheet's width: the upload as it was, for the error workbook.
-    The file is checked again first, as on upload."""
-    kind = check_file(data, len(data), MAX_UNZIPPED_BYTES)
-    if kind == "csv":
+class UploadedSheet(NamedTuple):
+    width: int  # columns, from A to the last used one
+    rows: Iterator[list[Any]]  # from row 1, each from column A
+    merged: list[tuple[int, int, int, int]]  # (top, left, bottom, right), 1-based
+
+
+def sheet_rows(data: bytes, sheet_name: str) -> UploadedSheet:
+    """A workbook's sheet as the parser reads it (values, not formulas), every row from row 1
+    and column A: the upload as it was, for the error workbook. Checked again first, as on
+    upload."""
+    if check_file(data, len(data), MAX_UNZIPPED_BYTES) == "csv":
         raise ValueError("a .csv file has no sheets")
     workbook = _calamine(python_calamine.CalamineWorkbook.from_filelike, io.BytesIO(data))
     try:
@@ -487,11 +492,15 @@ def sheet_rows(data: bytes, sheet_name: str) -> tuple[int, Iterator[list[Any]]]:
     finally:
         workbook.close()
     if sheet.start is None or sheet.end is None:
-        return 0, iter(())
+        return UploadedSheet(0, iter(()), [])
     pad = [""] * sheet.start[1]
 
     def rows() -> Iterator[list[Any]]:
         for values in _calamine(sheet.iter_rows):
             yield pad + values if pad else values
 
-    return sheet.end[1] + 1, rows()
+    merged = [
+        (top + 1, left + 1, bottom + 1, right + 1)
+        for (top, left), (bottom, right) in sheet.merged_cell_ranges or ()
+    ]
+    return UploadedSheet(sheet.end[1] + 1, rows(), merged)

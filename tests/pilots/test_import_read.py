@@ -617,6 +617,9 @@ def test_the_sheet_as_uploaded_starts_at_row_1_and_column_a():
     workbook.active["C3"] = 5
     buffer = io.BytesIO()
     workbook.save(buffer)
-    width, rows = read.sheet_rows(buffer.getvalue(), "Sheet")
-    assert width == 3
+    workbook.active.merge_cells("A1:C1")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    width, rows, merged = read.sheet_rows(buffer.getvalue(), "Sheet")
+    assert (width, merged) == (3, [(1, 1, 1, 3)])
     assert list(rows) == [["", "", ""], ["", "标题", ""], ["", "", 5.0]]
