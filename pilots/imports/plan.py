@@ -480,7 +480,13 @@ def batch_create(
             "row": table.header_row
         }
     else:
-        _store_preview(batch, build_preview(table, scope=scope, plan_year=plan_year))
+        try:
+            preview = build_preview(table, scope=scope, plan_year=plan_year)
+        except SpreadsheetError as exc:  # the rows are streamed: damage below the header
+            batch.status = ImportBatch.Status.FAILED
+            batch.message = str(exc)
+        else:
+            _store_preview(batch, preview)
     batch.save()
     return batch
 
