@@ -630,8 +630,6 @@ def test_the_sheet_as_uploaded_starts_at_row_1_and_column_a():
     workbook = openpyxl.Workbook()
     workbook.active["B2"] = "标题"
     workbook.active["C3"] = 5
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     workbook.active.merge_cells("A1:C1")
     buffer = io.BytesIO()
     workbook.save(buffer)
