@@ -19,6 +19,7 @@ sends hostile names through every download the site offers and fails on a formul
 import csv
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -241,6 +242,9 @@ STREAM_STYLES = tuple(_XFS)
 _XF_ID = {name: index for index, name in enumerate(_XFS)}
 _EPOCH = datetime.datetime(1899, 12, 30)
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# A text with none of these is written as it is: neutralise would not change it (unless it
+# starts with = + - @ …, checked apart) and XML needs no escape in it.
+_PLAIN_TEXT = re.compile(r"[^&<>\x00-\x08\x0b\x0c\x0e-\x1f]*").fullmatch
 
 
 def _styles_xml() -> str:
@@ -374,12 +378,24 @@ def streamed_xlsx(
                     )
                 sheet.write("</cols>")
             sheet.write("<sheetData>")
+            plain, formula_starts = _PLAIN_TEXT, FORMULA_STARTS
             for number, values in enumerate(rows, 1):
                 cells = []
                 for letter, value in zip(letters, values, strict=False):
-                    if value.__class__ is Styled:
+                    if value.__class__ is str:
+                        if not value:
+                            continue
+                        if not value.startswith(formula_starts) and plain(value):
+                            # Most texts: nothing to neutralise or escape (the same as below).
+                            cells.append(
+                                f'<c r="{letter}{number}" t="inlineStr"><is>'
+                                f'<t xml:space="preserve">{value}</t></is></c>'
+                            )
+                            continue
+                        cells.append(_cell_xml(f"{letter}{number}", value, ""))
+                    elif value.__class__ is Styled:
                         cells.append(_cell_xml(f"{letter}{number}", value.value, value.style))
-                    elif value is not None and value != "":
+                    elif value is not None:
                         cells.append(_cell_xml(f"{letter}{number}", value, ""))
                 if cells:
                     sheet.write(f'<row r="{number}">{"".join(cells)}</row>')

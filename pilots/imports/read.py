@@ -554,11 +554,12 @@ class UploadedSheet(NamedTuple):
     merged: list[tuple[int, int, int, int]]  # (top, left, bottom, right), 1-based
 
 
-def sheet_rows(data: bytes, sheet_name: str) -> UploadedSheet:
+def sheet_rows(data: bytes, sheet_name: str, *, scanned: bool = False) -> UploadedSheet:
     """A workbook's sheet as the parser reads it (values, not formulas), every row from row 1
     and column A: the upload as it was, for the error workbook. Checked again first, as on
-    upload."""
-    if check_file(data, len(data), MAX_UNZIPPED_BYTES) == "csv":
+    upload; ``scanned`` (the very bytes passed the checks at upload) skips the XML scans."""
+    kind = detect_format(data) if scanned else check_file(data, len(data), MAX_UNZIPPED_BYTES)
+    if kind == "csv":
         raise ValueError("a .csv file has no sheets")
     workbook = _calamine(python_calamine.CalamineWorkbook.from_filelike, io.BytesIO(data))
     try:
