@@ -14,14 +14,11 @@ files and tests).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -29,6 +26,13 @@ import python_calamine
 from lxml import etree
 
 from pilots.imports import xlsx
+from pilots.imports.cells import EMPTY as EMPTY
+from pilots.imports.cells import Cell as Cell
+from pilots.imports.cells import clean_text as clean_text
+from pilots.imports.cells import make_cell as make_cell
+from pilots.imports.cells import normalise_header as normalise_header
+from pilots.imports.cells import parse_bool as parse_bool
+from pilots.imports.cells import unneutralise as unneutralise
 from pilots.imports.formats import (
     _ZIP_ERRORS,
     _calamine,
@@ -42,7 +46,6 @@ from pilots.imports.formats import (
 from pilots.imports.formats import MAX_UNZIPPED_BYTES as MAX_UNZIPPED_BYTES
 from pilots.imports.formats import SpreadsheetError as SpreadsheetError
 from pilots.imports.formats import detect_format as detect_format
-from pilots.writers import FORMULA_STARTS
 
 # Field -> its headers: the template's own first, then other spellings seen in county lists.
 # Compared after normalise_header(), so full-width brackets, spaces and "*" need no variants.
@@ -82,15 +85,6 @@ IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "编号", "行号"})
 HEADER_SCAN_ROWS = 20
 
 
-class Cell(NamedTuple):
-    text: str  # normalised and stripped; "" for an empty cell
-    raw: Any  # the value as the reader returned it
-    was_number: bool  # stored as a number: long codes have lost digits past the 15th
-
-
-EMPTY = Cell("", "", False)  # shared, so blank cells cost nothing per row
-
-
 @dataclass(slots=True)
 class Column:
     index: int  # 0-based; column A is 0
@@ -117,32 +111,7 @@ class Table:
     rows: list[Row] | Rows = field(default_factory=list)
 
 
-# -- text ------------------------------------------------------------------------------------
-
-_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_HALF_WIDTH.update({0x3000: 0x20, 0xA0: 0x20})
-_HALF_WIDTH.update(dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)))
-# Most cells need none of the work below; the search lets them take the fast path.
-_NEEDS_CLEANING = re.compile(
-    "[\uff01-\uff5e\u3000\xa0\u200b-\u200d\u2060\ufeff\t\n\r\x0b\x0c\u2000-\u200a\u202f\u205f]|  "
-)
-_INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
-_HEADER_DECORATION = re.compile(r"^\*+|(?:\*|\(必填\)|\(选填\)|:)+$")
 _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
-
-
-def clean_text(text: str) -> str:
-    """Half-width ASCII, no invisible characters, whitespace runs collapsed and trimmed."""
-    if not _NEEDS_CLEANING.search(text):
-        return text.strip()
-    return " ".join(text.translate(_HALF_WIDTH).split())
-
-
-def normalise_header(text: str) -> str:
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).lower()
-    return _HEADER_DECORATION.sub("", text)
-
-
 _FIELD_BY_HEADER = {
     normalise_header(name): key for key, names in SYNONYMS.items() for name in names
 }
@@ -158,61 +127,6 @@ def match_header(text: str) -> str | None:
         # "职工人数(人)", "联系电话(手机)": a unit or note after a known header.
         found = _FIELD_BY_HEADER.get(_TRAILING_NOTE.sub("", key))
     return found
-
-
-_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔"})
-_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "✗", "✘"})
-
-
-def parse_bool(text: str | None) -> bool | None:
-    """是/否, Y/N, yes/no, true/false, 1/0, √/×; None when blank; ValueError otherwise."""
-    key = unicodedata.normalize("NFKC", text or "").strip().lower()
-    if not key:
-        return None
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise ValueError(f"not a yes/no value: {text!r}")
-
-
-def _number_text(value: float) -> str:
-    if value.is_integer():
-        if abs(value) < 1e15:
-            return str(int(value))
-        # Excel shows (and kept) 15 significant digits; the binary noise after them is not data.
-        return str(int(Decimal(f"{value:.15g}")))
-    return f"{value:.15g}"
-
-
-def unneutralise(text: str) -> str:
-    """A text as it was before pilots/writers.py put its apostrophe in front ('=…, '+86…), so a
-    list the site wrote, or its marked-up upload, reads back exactly when sent in again."""
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
-
-
-def make_cell(value: Any) -> Cell:
-    if isinstance(value, str):
-        text = clean_text(unneutralise(value))
-        return Cell(text, value, False) if text else EMPTY
-    if value is None:
-        return EMPTY
-    if isinstance(value, bool):
-        return Cell("TRUE" if value else "FALSE", value, False)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return Cell("", value, True)
-        return Cell(_number_text(value), value, True)
-    if isinstance(value, int):
-        return Cell(str(value), value, True)
-    if isinstance(value, dt.datetime):
-        midnight = value.time() == dt.time(0)
-        return Cell(value.date().isoformat() if midnight else value.isoformat(" "), value, False)
-    if isinstance(value, dt.date | dt.time):
-        return Cell(value.isoformat(), value, False)
-    return Cell(clean_text(str(value)), value, False)
 
 
 # -- reading ---------------------------------------------------------------------------------
