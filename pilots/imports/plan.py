@@ -18,6 +18,7 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Iterator
+from itertools import islice
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -25,7 +26,7 @@ from django.core.files.storage import default_storage
 
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
 from pilots.imports.messages import say
-from pilots.imports.read import HEADERS, SpreadsheetError, Table, read_table
+from pilots.imports.read import HEADERS, SpreadsheetError, Table, open_table
 from pilots.imports.records import (  # noqa: F401 - the plan's row format, used by its readers too
     CHUNK,
     ENTERPRISE_COLUMN,
@@ -137,7 +138,7 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
 
     Two passes: the first only gathers the credit codes (for duplicates); the second loads the
     matching records a chunk of rows at a time, checks and plans each row and lets go of the
-    row it read, so a large file is never held twice.
+    row it read. The reader streams the rows on both passes, so the file is never held as rows.
     """
     lookups = Lookups(scope)
     checker = RowChecker(table, lookups)
@@ -167,15 +168,14 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
     digest = StateDigest()
     link_counts = dict.fromkeys(lookups.resolvers, 0)
 
-    rows = table.rows
-    for start in range(0, len(rows), CHUNK):
+    rows = iter(table.rows)  # a second pass: the reader streams the rows again
+    for start in range(0, len(row_codes), CHUNK):
         # The records this chunk of rows may match; a chunk at a time keeps memory flat.
         chunk_codes = {code for code in row_codes[start : start + CHUNK] if code}
         existing, pilots = load_existing(list(chunk_codes), plan_year.pk)
         links = _ExistingLinks(lookups.resolvers, [values[0] for values in existing.values()])
-        for index in range(start, min(start + CHUNK, len(rows))):
-            parsed = checker.parse(rows[index])
-            rows[index] = None  # the row is no longer needed; its cells can go
+        for row in islice(rows, CHUNK):
+            parsed = checker.parse(row)
             numbers = rows_by_code.get(parsed.credit_code, ())
             if len(numbers) > 1:
                 # Every row of the pair (or more) is wrong, and each names the others.
@@ -411,7 +411,7 @@ def _store_preview(batch: ImportBatch, preview: Preview) -> None:
 
 
 def read_upload(data: bytes) -> Table:
-    return read_table(data, max_rows=settings.IMPORT_MAX_ROWS, max_bytes=settings.IMPORT_MAX_BYTES)
+    return open_table(data, max_rows=settings.IMPORT_MAX_ROWS, max_bytes=settings.IMPORT_MAX_BYTES)
 
 
 def batch_create(
@@ -452,7 +452,14 @@ def batch_create(
         batch.message_code = say("no_rows", row=table.header_row)
         batch.message = render(batch.message_code)
     else:
-        _store_preview(batch, build_preview(table, scope=scope, plan_year=plan_year))
+        try:
+            preview = build_preview(table, scope=scope, plan_year=plan_year)
+        except SpreadsheetError as exc:  # the rows are streamed: damage below the header
+            batch.status = ImportBatch.Status.FAILED
+            batch.message = str(exc)
+            batch.message_code = from_lazy(exc.message, exc.params)
+        else:
+            _store_preview(batch, preview)
     batch.save()
     return batch
 

@@ -1,17 +1,20 @@
 """Workbooks the import writes: the blank template of a scope, and the upload marked with errors.
 
-Both leave through pilots/writers.py (`xlsx_bytes`), which makes every cell safe: a park or
-cluster name an official typed is written as text in the template's lists, and a formula in an
-uploaded workbook comes back as the value the import read, never as a live formula.
+Both leave through pilots/writers.py (`xlsx_bytes`, and `streamed_xlsx` for the marked-up
+upload, which can have 100,000 rows), which makes every cell safe: a park or cluster name an
+official typed is written as text in the template's lists, and a formula in an uploaded
+workbook comes back as the value the import read, never as a live formula.
 """
 
 from __future__ import annotations
 
-import io
+import gzip
+import hashlib
+import json
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string as index_of
@@ -30,8 +33,7 @@ from pilots.imports.check import (
     allowed_tiers,
 )
 from pilots.imports.columns import COLUMN_EXTENSIONS
-from pilots.imports.plan import load_plan
-from pilots.imports.read import FIELDS, HEADERS, REQUIRED_FIELDS, read_table
+from pilots.imports.read import FIELDS, HEADERS, REQUIRED_FIELDS, open_table, sheet_rows
 from pilots.models import REMARKS_MAX_LENGTH, ImportBatch
 from reform.messages import render
 from reform.models import Industry, Park, Region
@@ -51,14 +53,9 @@ WIDTHS = {
     "remarks": 40,
 }
 
-# Above this many rows the marked-up workbook is rebuilt instead of edited in place.
-KEEP_LAYOUT_MAX_ROWS = 20_000
-
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 EXAMPLE_FONT = Font(italic=True, color="808080")
-ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
-ERROR_FONT = Font(color="9C0006")
 
 
 def _explanations() -> dict[str, str]:
@@ -248,74 +245,97 @@ def errors_by_cell(plan: dict) -> dict[int, list[list]]:
     return errors
 
 
+def _plan_summary(batch: ImportBatch) -> dict:
+    """The plan's summary (its last line), without decoding the planned rows above it."""
+    last = b"{}"
+    with batch.plan.open("rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
+        for line in lines:
+            last = line
+    return json.loads(last)
+
+
+def _error_note(items: list[list]) -> str:
+    return "；".join(
+        f"{header}: {render(message)}" for _row, _field, header, _value, message in items
+    )
+
+
 def error_workbook(batch: ImportBatch) -> bytes:
     """The upload with an error column and its bad cells highlighted, to fix and send again.
 
-    An .xlsx upload keeps its own layout (title rows and all); other formats, and very large
-    workbooks (openpyxl holds a whole workbook in memory to edit it), are rebuilt from what
-    was read, with the same headers and rows.
+    Streamed, whatever the size: rows go from the reader to the writer one at a time. An
+    .xlsx upload keeps its layout (title rows, blank rows, merged cells, so every row keeps
+    its number); its values are those the import read (a formula's cached value, never the
+    formula). Other formats are rebuilt from what was read: the header, then the rows.
     """
-    plan = load_plan(batch)
+    plan = _plan_summary(batch)
     errors = errors_by_cell(plan)
     column_of = {field: index for index, _header, field in plan["columns"] if field}
     with batch.original.open("rb") as handle:
         data = handle.read()
-    if plan["format"] == "xlsx" and batch.row_count <= KEEP_LAYOUT_MAX_ROWS:
-        # The values the import read (calamine reads a formula's cached value), not formulas.
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-        sheet = _sheet_with_header(workbook, plan)
-        header_row = plan["header_row"]
+    if plan["format"] == "xlsx":
+        # The same bytes as uploaded passed the safety scans then; no need to scan again.
+        scanned = hashlib.sha256(data).hexdigest() == batch.sha256
+        uploaded = sheet_rows(data, plan.get("sheet") or "", scanned=scanned)
+        width, merged, header_row = uploaded.width, uploaded.merged, plan["header_row"]
+        numbered = ((number, number, values) for number, values in enumerate(uploaded.rows, 1))
+        text_style = ""
     else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "企业名单"
-        for index, header, _field in plan["columns"]:
-            writers.write_cell(sheet, row=1, column=index + 1, value=header)
-        table = read_table(data, max_rows=10**7, max_bytes=10**10)
-        for output, row in enumerate(table.rows, start=2):
-            for field, index in column_of.items():
-                cell = writers.write_cell(
-                    sheet, row=output, column=index + 1, value=row.values[field].text
-                )
-                cell.number_format = "@"
-        header_row = 1
-        writers.fit_columns(
-            sheet, [[cell.value for cell in line] for line in sheet.iter_rows(max_row=200)]
-        )
-        # The rebuilt sheet has no blank or title rows; map the file's row numbers onto it.
-        positions = {row.number: output for output, row in enumerate(table.rows, start=2)}
-        errors = {positions[number]: items for number, items in errors.items()}
-    error_column = max(sheet.max_column, max(column_of.values(), default=0) + 1) + 1
-    writers.write_cell(sheet, row=header_row, column=error_column, value=_("Errors"))
-    writers.style_header(sheet, header_row)
-    title = sheet.cell(row=header_row, column=error_column)
-    title.font = Font(bold=True, color="9C0006")
-    title.fill = ERROR_FILL
-    sheet.column_dimensions[get_column_letter(error_column)].width = 60
-    for row, items in errors.items():
-        messages = []
-        for _row, field, header, _value, message in items:
-            messages.append(f"{header}: {render(message)}")
-            if field in column_of:
-                cell = sheet.cell(row=row, column=column_of[field] + 1)
-                cell.fill = ERROR_FILL
-                cell.font = ERROR_FONT
-        note = writers.write_cell(sheet, row=row, column=error_column, value="；".join(messages))
-        note.font = ERROR_FONT
-        note.alignment = Alignment(wrap_text=True, vertical="top")
-    return writers.xlsx_bytes(workbook)
+        width, merged, header_row = _rebuilt_width(plan), [], 1
+        numbered = _rebuilt_rows(data, plan, column_of, width)
+        text_style = "text"  # what was read, kept as typed: no 1.23E+17, no lost zeros
+    error_column = max(width, max(column_of.values(), default=0) + 1) + 1
+    bad_columns = {
+        number: {column_of[item[1]] for item in items if item[1] in column_of}
+        for number, items in errors.items()
+    }
+
+    def rows():
+        for output, number, values in numbered:
+            if output == header_row:
+                cells = [writers.Styled(value, "header") for value in values]
+                cells.extend([writers.Styled(None, "header")] * (error_column - 1 - len(cells)))
+                cells.append(writers.Styled(_("Errors"), "error_header"))
+                yield cells
+                continue
+            items = errors.get(number) if number else None
+            if text_style:
+                values = [writers.Styled(v, text_style) if v else v for v in values]
+            if items:
+                values = list(values) + [None] * (error_column - 1 - len(values))
+                for index in bad_columns[number]:
+                    values[index] = writers.Styled(_plain(values[index]), "error")
+                values.append(writers.Styled(_error_note(items), "note"))
+            yield values
+
+    widths = {error_column: 60}
+    return writers.streamed_xlsx(
+        rows(),
+        sheet_name=plan.get("sheet") or "企业名单",
+        widths=widths,
+        freeze_below=header_row,
+        merged=merged,
+    )
 
 
-def _sheet_with_header(workbook, plan: dict):
-    """The sheet the reader took the table from."""
-    if plan.get("sheet") in workbook.sheetnames:
-        return workbook[plan["sheet"]]
-    wanted = {header for _index, header, _field in plan["columns"]}
-    row = plan["header_row"]
-    for sheet in workbook.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
-        found = {str(cell.value).strip() for cell in sheet[row] if cell.value is not None}
-        if wanted & found:
-            return sheet
-    return workbook.worksheets[0]
+def _plain(value):
+    return value.value if isinstance(value, writers.Styled) else value
+
+
+def _rebuilt_width(plan: dict) -> int:
+    return max((index for index, _header, _field in plan["columns"]), default=-1) + 1
+
+
+def _rebuilt_rows(data: bytes, plan: dict, column_of: dict[str, int], width: int):
+    """(row of the rebuilt sheet, row of the file, values): the header on row 1, then each
+    row read, without the file's blank or title rows."""
+    header: list = [None] * width
+    for index, text, _field in plan["columns"]:
+        header[index] = text
+    yield 1, None, header
+    table = open_table(data, max_rows=10**7, max_bytes=10**10)
+    for output, row in enumerate(table.rows, start=2):
+        values: list = [None] * width
+        for field, index in column_of.items():
+            values[index] = row.values[field].text
+        yield output, row.number, values

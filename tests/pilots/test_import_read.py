@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pilots.imports import read
+from pilots.imports import formats, read
 from pilots.imports.read import (
     EMPTY,
     FIELDS,
@@ -439,7 +439,13 @@ def test_it_refuses_an_ods_of_repeated_cells_before_calamine_sees_it(calamine_mu
 
 def test_a_good_file_passes_the_scans_and_reaches_calamine(calamine_must_not_run):
     # The stand-in refuses every file, so reaching it shows the scans let this one through.
+    assert error_code(fixture("enterprises.ods")) == "corrupt"
     assert error_code(fixture("enterprises.xlsx")) == "corrupt"
+
+
+def test_a_large_xlsx_is_streamed_without_calamine(calamine_must_not_run, monkeypatch):
+    monkeypatch.setattr(read, "STREAM_XLSX_ABOVE", 0)
+    assert [row.number for row in read_table(fixture("enterprises.xlsx")).rows] == [5, 6, 8]
 
 
 def sheet_archive(sheet_xml: str) -> zipfile.ZipFile:
@@ -462,14 +468,14 @@ def sheet_archive(sheet_xml: str) -> zipfile.ZipFile:
 def test_the_xlsx_scan_finds_far_cells_however_they_are_written(cells):
     sheet = f'<?xml version="1.0"?><worksheet><sheetData><row r="1">{cells}</row></sheetData>'
     with pytest.raises(SpreadsheetError) as caught:
-        read._scan_xlsx(sheet_archive(sheet + "</worksheet>"))
+        formats._scan_xlsx(sheet_archive(sheet + "</worksheet>"))
     assert caught.value.code == "sheet_too_large"
 
 
 def test_the_xlsx_scan_ignores_far_cells_that_are_only_formatted():
     sheet = '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
     sheet += '<row r="1048576"><c r="XFD1048576" s="3"/></row></sheetData></worksheet>'
-    read._scan_xlsx(sheet_archive(sheet))
+    formats._scan_xlsx(sheet_archive(sheet))
 
 
 def test_the_zip_bomb_is_refused_before_anything_is_decompressed(monkeypatch):
@@ -561,3 +567,137 @@ def test_the_error_message_is_for_people_and_carries_its_numbers(settings_for_me
     assert caught.value.params == {"limit": 2}
     assert "2" in str(caught.value)
     assert "%(" not in str(caught.value)
+
+
+# -- streaming -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "enterprises.xlsx",
+        "enterprises.xls",
+        "enterprises.ods",
+        "enterprises-utf8-bom.csv",
+        "enterprises-gbk.csv",
+    ],
+)
+@pytest.mark.parametrize("parser", ["calamine", "streamed"])
+def test_the_streamed_rows_are_the_listed_rows_on_every_pass(name, parser, monkeypatch):
+    listed = read_table(fixture(name))
+    if parser == "streamed":
+        monkeypatch.setattr(read, "STREAM_XLSX_ABOVE", 0)  # every .xlsx from its XML
+    streamed = read.open_table(fixture(name))
+    assert isinstance(streamed.rows, read.Rows)
+    assert list(streamed.rows) == listed.rows  # the first pass
+    assert list(streamed.rows) == listed.rows  # and the next: read from the sheet again
+    assert len(streamed.rows) == len(listed.rows) and bool(streamed.rows)
+    assert (streamed.header_row, streamed.columns) == (listed.header_row, listed.columns)
+
+
+@pytest.mark.parametrize("threshold", [0, read.STREAM_XLSX_ABOVE])
+def test_a_sheet_starting_in_column_c_keeps_its_columns(threshold, monkeypatch):
+    monkeypatch.setattr(read, "STREAM_XLSX_ABOVE", threshold)
+    # calamine's rows start at the first used column; the reader puts them back in place.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["C3"], sheet["D3"], sheet["E3"] = "企业名称", "统一社会信用代码", "县区"
+    sheet["C4"], sheet["E4"] = "恒通", "东海县"
+    sheet["D6"] = "91320722MA1W7XKQ37"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read.open_table(buffer.getvalue())
+    assert [column.index for column in table.columns] == [2, 3, 4]
+    assert [(row.number, row.values["name"].text) for row in table.rows] == [(4, "恒通"), (6, "")]
+    assert [row.values["credit_code"].text for row in table.rows] == ["", "91320722MA1W7XKQ37"]
+
+
+@pytest.mark.parametrize("threshold", [0, read.STREAM_XLSX_ABOVE])
+def test_too_many_rows_are_told_when_the_table_is_opened_not_on_a_later_pass(
+    threshold, monkeypatch
+):
+    monkeypatch.setattr(read, "STREAM_XLSX_ABOVE", threshold)
+    lines = ["企业名称,统一社会信用代码,县区"] + [
+        f"企业{n},91320722MA1W7XKQ37,东海县" for n in range(5)
+    ]
+    data = "\n".join(lines).encode()
+    with pytest.raises(SpreadsheetError) as caught:
+        read.open_table(data, max_rows=4)
+    assert caught.value.code == "too_many_rows"
+    many = xlsx(["企业名称", "县区"], *[[f"企业{n}", "东海县"] for n in range(5)])
+    with pytest.raises(SpreadsheetError):
+        read.open_table(many, max_rows=4)
+    # Blank lines below do not count as rows.
+    padded = xlsx(["企业名称", "县区"], ["恒通", "东海县"], *[[None]] * 10, [None, " "])
+    assert len(read.open_table(padded, max_rows=1).rows) == 1
+
+
+def test_the_sheet_as_uploaded_starts_at_row_1_and_column_a():
+    workbook = openpyxl.Workbook()
+    workbook.active["B2"] = "标题"
+    workbook.active["C3"] = 5
+    workbook.active.merge_cells("A1:C1")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    width, rows, merged = read.sheet_rows(buffer.getvalue(), "Sheet")
+    assert (width, merged) == (3, [(1, 1, 1, 3)])
+    assert list(rows) == [["", "", ""], ["", "标题", ""], ["", "", 5.0]]
+
+
+def _calamine_grid(data: bytes, index: int) -> list[list[object]]:
+    book = read.python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+
+
+def _streamed_grid(data: bytes, index: int) -> list[list[object]]:
+    from pilots.imports import xlsx as streamed
+
+    book = streamed.Workbook(zipfile.ZipFile(io.BytesIO(data)))
+    _name, part, _visible = book.sheets[index]
+    grid: list[list[object]] = []
+    for row, values in book.rows(part):
+        grid.extend([] for _gap in range(row - len(grid)))
+        grid.append(values)
+    width = max(len(values) for values in grid)
+    # calamine pads every row to the used width; blank cells are "" in both.
+    return [values + [""] * (width - len(values)) for values in grid]
+
+
+def test_the_streamed_xlsx_reader_gives_calamines_values():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([dt.datetime(2024, 3, 1, 8, 30), dt.time(8, 30), dt.date(2024, 3, 1), 1.5])
+    sheet.append([True, False, "文本", -2, 9.13207221234568e17])
+    formats = ["yyyy/m/d", "[$-F800]dddd\\,\\ mmmm\\ dd", "0.00_);[Red]\\(0.00\\)", '"day"0']
+    for column, code in enumerate(formats, start=1):
+        cell = sheet.cell(row=3, column=column, value=45000.25 if column == 2 else 45000)
+        cell.number_format = code
+    sheet["E3"], sheet["E3"].number_format = 0.5, "[h]:mm:ss"
+    sheet["C6"] = "跳过两行"
+    sheet.merge_cells("C6:D6")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    assert _streamed_grid(data, 0) == _calamine_grid(data, 0)
+    fixture_data = fixture("enterprises.xlsx")
+    book = read.python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(fixture_data))
+    for index in range(len(book.sheet_names)):
+        assert _streamed_grid(fixture_data, index) == _calamine_grid(fixture_data, index)
+
+
+def test_an_xlsx_damaged_below_the_header_is_corrupt_when_its_rows_are_read(monkeypatch):
+    monkeypatch.setattr(read, "STREAM_XLSX_ABOVE", 0)
+    names = [f"企业{n}" for n in range(200)]
+    good = xlsx(["企业名称", "县区"], *[[name, "东海县"] for name in names])
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) * 3 // 4] + b"<row r=oops></worksheet>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    table = read.open_table(buffer.getvalue())
+    with pytest.raises(SpreadsheetError) as caught:
+        list(table.rows)
+    assert caught.value.code == "corrupt"

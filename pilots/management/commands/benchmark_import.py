@@ -2,9 +2,12 @@
 
 For each size three uploads run against a fresh database: all rows new, the same file again
 (all unchanged), and a file with every row changed. Each upload runs in its own process so
-its peak memory (ru_maxrss) is its own. SQLite by default (a throw-away file); with
---database-url postgres://… that database is DROPPED and created again, so give it a
-throw-away name.
+its peak memory (ru_maxrss) is its own. Then, each in its own process too: reading each size's
+file alone (open the table and stream its rows twice, as the preview does), and the error
+workbook of a --error-rows upload in which every tenth row is refused.
+
+SQLite by default (a throw-away file); with --database-url postgres://… that database is
+DROPPED and created again, so give it a throw-away name.
 
     python manage.py benchmark_import
     python manage.py benchmark_import --sizes 10000 --database-url postgres://postgres@127.0.0.1/bench
@@ -31,6 +34,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--sizes", default="1000,10000,100000")
         parser.add_argument(
+            "--error-rows", type=int, default=50_000, help="Rows of the error-workbook upload."
+        )
+        parser.add_argument(
             "--database-url",
             default="",
             help="A throw-away PostgreSQL database (it is dropped and created again).",
@@ -42,9 +48,17 @@ class Command(BaseCommand):
             step, path = options["worker"]
             if step == "setup":
                 return self.setup()
+            if step == "read":
+                return self.run_read(Path(path))
+            if step == "preview":
+                return self.run_preview(Path(path))
+            if step == "errors":
+                return self.run_error_workbook(int(path))
             return self.run_case(Path(path))
         sizes = [int(size) for size in options["sizes"].split(",") if size]
         self.orchestrate(sizes, options["database_url"])
+        if options["error_rows"]:
+            self.error_workbook_figures(options["error_rows"], options["database_url"])
 
     # -- the parent: files, databases, one child process per upload --------------------------
 
@@ -75,6 +89,29 @@ class Command(BaseCommand):
                 expected = {"new": "created", "unchanged": "unchanged", "changed": "updated"}
                 if figures["enterprises_" + expected[case]] != size:
                     raise CommandError(f"unexpected outcome: {figures}")
+        for size in sizes:
+            figures = self.figures(["--worker", "read", str(work / f"{size}-new.xlsx")], env)
+            self.stdout.write(
+                f"{label}: reading {size:>6} rows (two passes): {figures['seconds']:.2f} s"
+                f" (CPU {figures['cpu']:.2f} s), peak {figures['peak_mb']:.0f} MB"
+            )
+
+    def figures(self, arguments: list[str], env: dict) -> dict:
+        return json.loads(self.child(arguments, env).strip().splitlines()[-1])
+
+    def error_workbook_figures(self, rows: int, database_url: str) -> None:
+        label = "postgresql" if database_url else "sqlite"
+        work = Path(tempfile.mkdtemp(prefix="benchmark-import-errors-"))
+        path = work / f"{rows}-errors.xlsx"
+        write_workbook(path, rows, changed=False, broken_every=10)
+        env = self.fresh_database(work, rows, database_url)
+        preview = self.figures(["--worker", "preview", str(path)], env)
+        figures = self.figures(["--worker", "errors", str(preview["batch"])], env)
+        self.stdout.write(
+            f"{label}: error workbook of {rows} rows ({preview['rejected']} refused):"
+            f" {figures['seconds']:.2f} s (CPU {figures['cpu']:.2f} s),"
+            f" peak {figures['peak_mb']:.0f} MB, {figures['bytes'] / 1024 / 1024:.1f} MB file"
+        )
 
     def fresh_database(self, work: Path, size: int, database_url: str) -> dict:
         env = dict(
@@ -158,6 +195,52 @@ class Command(BaseCommand):
             )
         )
 
+    def run_read(self, path: Path) -> None:
+        from pilots.imports.read import open_table
+
+        data = path.read_bytes()
+        cpu_start, start = time.process_time(), time.perf_counter()
+        table = open_table(data, max_rows=10**7, max_bytes=10**10)
+        codes = [row.values["credit_code"].text for row in table.rows]
+        count = sum(1 for _row in table.rows)
+        if count != len(codes):
+            raise CommandError("the two passes differ")
+        self.stdout.write(json.dumps(_figures(start, cpu_start)))
+
+    def run_preview(self, path: Path) -> None:
+        from pilots.imports import plan
+        from reform.models import PlanYear, User
+        from reform.scopes import scope_for
+
+        user = User.objects.get(username="bench")
+        batch = plan.batch_create(
+            data=path.read_bytes(),
+            filename=path.name,
+            user=user,
+            scope=scope_for(user),
+            plan_year=PlanYear.objects.get(year=2026),
+        )
+        if batch.status != batch.Status.PREVIEWED:
+            raise CommandError(f"{batch.status} {batch.message}")
+        self.stdout.write(json.dumps({"batch": batch.pk, "rejected": batch.rows_rejected}))
+
+    def run_error_workbook(self, pk: int) -> None:
+        from pilots.imports.workbooks import error_workbook
+        from pilots.models import ImportBatch
+
+        batch = ImportBatch.objects.get(pk=pk)
+        cpu_start, start = time.process_time(), time.perf_counter()
+        data = error_workbook(batch)
+        self.stdout.write(json.dumps({**_figures(start, cpu_start), "bytes": len(data)}))
+
+
+def _figures(start: float, cpu_start: float) -> dict:
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu_start,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
 
 def argparse_hide():
     import argparse
@@ -165,8 +248,9 @@ def argparse_hide():
     return argparse.SUPPRESS
 
 
-def write_workbook(path: Path, size: int, *, changed: bool) -> None:
-    """A county list as people make it: a title row, the template's headers, `size` rows."""
+def write_workbook(path: Path, size: int, *, changed: bool, broken_every: int = 0) -> None:
+    """A county list as people make it: a title row, the template's headers, `size` rows
+    (with `broken_every`, every so many rows a credit code the import refuses)."""
     from openpyxl import Workbook
 
     from pilots.imports.read import HEADERS
@@ -198,7 +282,9 @@ def write_workbook(path: Path, size: int, *, changed: bool) -> None:
         sheet.append(
             [
                 f"基准测试企业{number}有限公司{suffix}",
-                make_credit_code(f"91320722{number:09d}"),
+                "123"
+                if broken_every and number % broken_every == 0
+                else make_credit_code(f"91320722{number:09d}"),
                 "东海县",
                 townships[number % len(townships)],
                 industries[number % len(industries)],
