@@ -4,7 +4,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from reform.models import Industry, Park, PlanYear, QuotaRule, Region, RegionQuota, User
+from reform.models import (
+    Industry,
+    IndustrySynonym,
+    Park,
+    PlanYear,
+    QuotaRule,
+    Region,
+    RegionQuota,
+    User,
+)
 from reform.services import quota_rules_ensure_defaults
 
 # The admin is titled as the site (its colours: templates/admin/base_site.html, admin.css).
@@ -51,9 +60,30 @@ class ParkAdmin(admin.ModelAdmin):
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "code", "sector", "is_core", "order"]
-    list_filter = ["sector", "is_core"]
-    search_fields = ["name", "name_en", "code"]
+    """GB/T 4754-2017 is reference data (manage.py load_reference): looked at, not edited."""
+
+    list_display = ["code", "name", "level", "sector"]
+    list_filter = ["level", "sector"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndustrySynonym)
+class IndustrySynonymAdmin(admin.ModelAdmin):
+    """Words people use for an entry; IndustrySynonym.clean refuses a text naming two."""
+
+    list_display = ["text", "industry", "created_at"]
+    search_fields = ["text", "industry__name", "industry__code"]
+    list_select_related = ["industry"]
+    autocomplete_fields = ["industry"]
 
 
 class QuotaRuleForm(forms.ModelForm):

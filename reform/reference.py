@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from reform.industries import sector_of
 from reform.models import Industry, Park, Region
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -98,20 +99,33 @@ def load_parks(rows: list[dict[str, str]] | None = None) -> int:
 
 @transaction.atomic
 def load_industries(rows: list[dict[str, str]] | None = None) -> int:
-    rows = rows if rows is not None else read_fixture("industries.csv")
+    """GB/T 4754-2017, all four levels (fixtures/gbt4754_2017.csv); returns how many entries
+    were created or changed. The sector is derived by the NBS rule (reform.industries); the
+    file carries it too, and a row where the two disagree stops the load."""
+    rows = rows if rows is not None else read_fixture("gbt4754_2017.csv")
+    existing = {industry.code: industry for industry in Industry.objects.all()}
     changed = 0
-    for row in rows:
-        _industry, created = Industry.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "name_en": row["name_en"],
-                "sector": row["sector"],
-                "is_core": row["is_core"] == "1",
-                "order": int(row["order"]),
-            },
-        )
-        changed += created
+    for order, row in enumerate(rows, start=1):  # parents come before their children
+        if row.get("sector") and row["sector"] != sector_of(row["code"]):
+            raise ValueError(
+                f"Industry {row['code']}: the file says {row['sector']}, the NBS rule "
+                f"{sector_of(row['code'])}."
+            )
+        values = {
+            "name": row["name"],
+            "level": row["level"],
+            "parent": existing.get(row["parent_code"]) if row["parent_code"] else None,
+            "order": order,
+        }
+        industry = existing.get(row["code"])
+        if industry is None:
+            existing[row["code"]] = Industry.objects.create(code=row["code"], **values)
+            changed += 1
+        elif any(getattr(industry, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(industry, key, value)
+            industry.save()
+            changed += 1
     return changed
 
 

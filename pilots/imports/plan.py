@@ -41,6 +41,8 @@ FOREIGN_KEYS = {"county", "township", "park", "industry"}
 TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")
 PILOT_FIELDS = ("tier", "status", "own_plan")
 ENTERPRISE_DEFAULTS = {
+    "industry_text": "",
+    "core_industry": "",
     "township": None,
     "park": None,
     "state_controls": None,
@@ -135,6 +137,7 @@ class Preview:
     def __init__(self, table: Table):
         self.table = table
         self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
         self.rejected = 0
         self.counts: dict[str, int] = {}
         self.link_counts: dict[str, int] = {}
@@ -157,6 +160,7 @@ class Preview:
             "columns": [[c.index, c.header, c.field] for c in self.table.columns],
             "unrecognised": self.table.unrecognised,
             "errors": [error.as_list() for error in self.errors],
+            "warnings": [warning.as_list() for warning in self.warnings],
         }
         self._gzip.write(dumps_line(summary) + b"\n")
         self._gzip.close()
@@ -239,6 +243,7 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
                 preview.rejected += 1
                 preview.errors.extend(parsed.errors)
                 continue
+            preview.warnings.extend(parsed.warnings)
             planned = preview.last
             found = existing.get(parsed.credit_code)
             digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
@@ -324,6 +329,7 @@ def _plan_row(
         for name in ("industry", "ownership"):
             if name not in given:
                 reject(name, _("Needed for a new enterprise."))
+        new.setdefault("industry", None)
     for name, message in lookups.place_errors(
         new.get("county"), new.get("township"), new.get("park")
     ).items():

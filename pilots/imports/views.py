@@ -124,6 +124,8 @@ def import_detail(request, pk: int):
         context.update(
             errors=summary["errors"][:ERRORS_SHOWN],
             more_errors=max(len(summary["errors"]) - ERRORS_SHOWN, 0),
+            warnings=summary.get("warnings", [])[:ERRORS_SHOWN],
+            more_warnings=max(len(summary.get("warnings", [])) - ERRORS_SHOWN, 0),
             page=page,
             changes=changes,
             previous=ImportBatch.objects.filter(

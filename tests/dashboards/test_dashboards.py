@@ -47,7 +47,7 @@ def world(reference, plan_year):
             is_industry_education=index == 0,
         )
     for _ in range(2):
-        make_pilot(plan_year, tier="township", township=NIUSHAN, industry="agriculture")
+        make_pilot(plan_year, tier="township", township=NIUSHAN, industry="0111", core_industry="")
     make_pilot(plan_year, tier="township", status="proposed", township=NIUSHAN)
     make_pilot(plan_year, tier="township", status="withdrawn", township=NIUSHAN)
     RegionQuota.objects.create(

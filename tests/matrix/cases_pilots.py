@@ -58,7 +58,7 @@ def build(world: dict) -> None:
     world["free_enterprise"] = make_enterprise(
         county="320722", township="320722001", name="矩阵无试点企业有限公司"
     )
-    world["industry"] = Industry.objects.get(code="new_materials")
+    world["industry"] = Industry.objects.get(code="3091")
     world["city_pilot"] = make_pilot(
         world["plan_year"], tier="city", county="320722", township="320722001"
     )
@@ -78,7 +78,7 @@ def enterprise_data(world: dict, **changes) -> dict:
         "county": world["county"].pk,
         "township": world["township"].pk,
         "park": "",
-        "industry": world["industry"].pk,
+        "industry": world["industry"].code,
         "ownership": "private",
         "employee_count": 150,
         "chain_position": "",

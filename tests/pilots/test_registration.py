@@ -6,7 +6,6 @@ from django.urls import reverse
 from pilots import services
 from pilots.forms import EnterpriseForm
 from pilots.models import Enterprise, Pilot
-from reform.models import Industry
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, make_pilot, next_credit_code, region
 
@@ -20,7 +19,7 @@ def enterprise_post(**changes) -> dict:
         "county": region("320722").pk,
         "township": region("320722001").pk,
         "park": "",
-        "industry": Industry.objects.get(code="new_materials").pk,
+        "industry": "3091",
         "ownership": "private",
         "employee_count": 150,
         "chain_position": "",
