@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from reform.industries import synonym_conflict
 from reform.models import (
     Industry,
     IndustrySynonym,
@@ -60,25 +61,36 @@ class ParkAdmin(admin.ModelAdmin):
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    """GB/T 4754-2017 is reference data (manage.py load_reference): looked at, not edited."""
+    """GB/T 4754-2017 is reference data (manage.py load_reference); the sector is derived."""
 
     list_display = ["code", "name", "level", "sector"]
     list_filter = ["level", "sector"]
     search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["sector"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+class IndustrySynonymForm(forms.ModelForm):
+    class Meta:
+        model = IndustrySynonym
+        fields = ["text", "industry"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def clean(self):
+        cleaned = super().clean()
+        text, industry = cleaned.get("text"), cleaned.get("industry")
+        if text and industry is not None:
+            conflict = synonym_conflict(text, industry.pk, exclude_pk=self.instance.pk)
+            if conflict:
+                self.add_error("text", conflict)
+        return cleaned
 
 
 @admin.register(IndustrySynonym)
 class IndustrySynonymAdmin(admin.ModelAdmin):
-    """Words people use for an entry; IndustrySynonym.clean refuses a text naming two."""
+    """Words people use for an entry; a text that would name two entries is refused."""
+
+    form = IndustrySynonymForm
 
     list_display = ["text", "industry", "created_at"]
     search_fields = ["text", "industry__name", "industry__code"]

@@ -17,67 +17,17 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-# Divisions (大类) of each section (门类), from the standard's table.
-SECTION_DIVISIONS = {
-    "A": (1, 5),
-    "B": (6, 12),
-    "C": (13, 43),
-    "D": (44, 46),
-    "E": (47, 50),
-    "F": (51, 52),
-    "G": (53, 60),
-    "H": (61, 62),
-    "I": (63, 65),
-    "J": (66, 69),
-    "K": (70, 70),
-    "L": (71, 72),
-    "M": (73, 75),
-    "N": (76, 79),
-    "O": (80, 82),
-    "P": (83, 83),
-    "Q": (84, 85),
-    "R": (86, 90),
-    "S": (91, 96),
-    "T": (97, 97),
-}
-SECONDARY_SECTIONS = {"B", "C", "D", "E"}
-# 《三次产业划分规定》: these divisions are services although their sections are not.
-TERTIARY_DIVISIONS = {5, 11, 43}
-UNCLASSIFIED = "unclassified"  # the sector make-up's slice for 待归类 enterprises
-MAX_TEXT = 100  # Enterprise.industry_text
+from reform.industry_codes import (
+    MAX_TEXT,
+    SECTION_DIVISIONS,
+    UNCLASSIFIED,
+    match_key,
+    section_of_division,
+    sector_of,
+)
+from reform.models import Industry, IndustrySynonym
 
-
-def section_of_division(division: int) -> str | None:
-    for letter, (first, last) in SECTION_DIVISIONS.items():
-        if first <= division <= last:
-            return letter
-    return None
-
-
-def sector_of(code: str) -> str:
-    """primary / secondary / tertiary by the NBS rule: section A except division 05 is
-    primary; B except 11, C except 43, D and E are secondary; everything else is tertiary.
-    A section as a whole takes the sector of most of it (A primary, B–E secondary)."""
-    code = code.strip().upper()
-    if code.isalpha():
-        section, division = code, None
-    else:
-        division = int(code[:2])
-        section = section_of_division(division)
-    if division in TERTIARY_DIVISIONS:
-        return "tertiary"
-    if section == "A":
-        return "primary"
-    if section in SECONDARY_SECTIONS:
-        return "secondary"
-    return "tertiary"
-
-
-def match_key(text: str) -> str:
-    """The form texts are compared in: full-width folded (（）→ ()), no spaces, lower case."""
-    folded = unicodedata.normalize("NFKC", str(text))
-    return re.sub(r"\s+", "", folded).lower()
-
+__all__ = ["MAX_TEXT", "UNCLASSIFIED", "Matcher", "IndustryError", "match_key", "sector_of"]
 
 _DECIMAL = re.compile(r"^[A-Za-z]?\d+[.,]\d+$")
 _CODE = re.compile(r"^([A-Za-z]?)(\d+)$")
@@ -119,8 +69,6 @@ class Matcher:
     """Everything matching needs, loaded once (2 queries); then `match(text)` costs none."""
 
     def __init__(self, entries=None, synonyms=None):
-        from reform.models import Industry, IndustrySynonym
-
         if entries is None:
             entries = [
                 Entry(*row)
@@ -131,7 +79,7 @@ class Matcher:
         if synonyms is None:
             synonyms = list(IndustrySynonym.objects.values_list("key", "industry_id"))
         self.entries = {entry.pk: entry for entry in entries}
-        self.by_code = {entry.code: entry for entry in entries}
+        self.codes = {entry.code: entry for entry in entries}
         self.names: dict[str, set[int]] = {}
         self.short_names: dict[str, set[int]] = {}
         for entry in entries:
@@ -191,7 +139,7 @@ class Matcher:
                 % {"text": text}
             )
         if len(text) == 1 and text.isalpha():
-            entry = self.by_code.get(text.upper())
+            entry = self.codes.get(text.upper())
             if entry is None:
                 raise IndustryError(
                     _("No section of GB/T 4754-2017 has the letter %(code)s (sections are A–T).")
@@ -202,10 +150,10 @@ class Matcher:
         if not found:
             return None
         letter, digits = found.group(1).upper(), found.group(2)
-        entry = self.by_code.get(digits)
+        entry = self.codes.get(digits)
         if entry is None:
             message = _("No entry of GB/T 4754-2017 has the code %(code)s.") % {"code": digits}
-            if len(digits) in (1, 3) and f"0{digits}" in self.by_code:
+            if len(digits) in (1, 3) and f"0{digits}" in self.codes:
                 message += " " + _(
                     "If Excel dropped a leading 0, write 0%(code)s in a column formatted as text."
                 ) % {"code": digits}
@@ -278,8 +226,6 @@ class Matcher:
 
 def synonym_conflict(text: str, industry_id: int, *, exclude_pk: int | None = None) -> str | None:
     """Why `text` may not become a synonym of the entry, or None: one text names one entry."""
-    from reform.models import Industry, IndustrySynonym
-
     key = match_key(text)
     if not key:
         return _("Give the text.")
@@ -339,8 +285,6 @@ def sector_q(sector: str, prefix: str = "") -> Q:
 
 def section_and_division_choices() -> list[tuple[str, str]]:
     """The filter menus' industries: the 20 sections and 97 divisions (one query)."""
-    from reform.models import Industry
-
     rows = Industry.objects.filter(level__in=("section", "division")).order_by("order")
     choices = []
     for code, name, level in rows.values_list("code", "name", "level"):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from reform.industry_codes import match_key, sector_of
 from reform.places import place_conflicts
 
 
@@ -219,8 +220,6 @@ class Industry(models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs):
-        from reform.industries import sector_of
-
         self.sector = sector_of(self.code)
         super().save(*args, **kwargs)
 
@@ -241,7 +240,9 @@ class CoreIndustry(models.TextChoices):
 
 class IndustrySynonym(models.Model):
     """A word people use for an industry entry, kept by administrators (a 2011 name, a local
-    trade word). One text names one entry: `key` is the text as matching compares it."""
+    trade word). One text names one entry: `key` is the text as matching compares it, and
+    reform.industries.synonym_conflict says why a text may not be added (the admin's form and
+    the mapping of unclassified texts ask it)."""
 
     text = models.CharField(_("text"), max_length=100)
     key = models.CharField(max_length=100, unique=True, editable=False)
@@ -262,19 +263,8 @@ class IndustrySynonym(models.Model):
         return self.text
 
     def save(self, *args, **kwargs):
-        from reform.industries import match_key
-
         self.key = match_key(self.text)
         super().save(*args, **kwargs)
-
-    def clean(self):
-        from reform.industries import synonym_conflict
-
-        super().clean()
-        if self.industry_id and self.text:
-            message = synonym_conflict(self.text, self.industry_id, exclude_pk=self.pk)
-            if message:
-                raise ValidationError({"text": message})
 
 
 class PlanYear(models.Model):

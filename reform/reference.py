@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from reform.industries import sector_of
+from reform.industry_codes import sector_of
 from reform.models import Industry, Park, Region
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
