@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilots import plan_views, search_views, views
+from pilots import industry_views, plan_views, search_views, views
 from pilots.imports import views as import_views
 
 app_name = "pilots"
@@ -41,3 +41,13 @@ urlpatterns += [
 
 # The search of the header (pilots/search_views.py).
 urlpatterns.append(path("search/", search_views.search, name="search"))
+
+# Industries no GB/T 4754-2017 entry matched (待归类), for administrators (industry_views.py).
+urlpatterns += [
+    path(
+        "industries/unclassified/",
+        industry_views.industry_unclassified,
+        name="industry_unclassified",
+    ),
+    path("industries/classify/", industry_views.industry_classify, name="industry_classify"),
+]

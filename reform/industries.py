@@ -85,7 +85,7 @@ class Matcher:
         for entry in entries:
             name = match_key(entry.name)
             self.names.setdefault(name, set()).add(entry.pk)
-            if name.endswith("业") and len(name) > 1:
+            if name.endswith("业") and len(name) > 2:  # not "渔" for 渔业
                 self.short_names.setdefault(name[:-1], set()).add(entry.pk)
         self.synonyms = dict(synonyms or [])
         self._choices = {entry.pk: entry.name for entry in entries}
@@ -117,12 +117,11 @@ class Matcher:
         found = self._single(self.names.get(key))
         if found is not None:
             return found, "name"
-        for candidate in (key, key[:-1] if key.endswith("业") else None):
-            found = self._single(self.short_names.get(candidate)) if candidate else None
-            if found is not None:
-                return found, "short name"
-        # "农副食品加工" for 农副食品加工业 is above; "渔" for 渔业 too short to be meant.
-        return None, ""
+        # "农副食品加工" for 农副食品加工业, and "稻谷加工业" for 稻谷加工.
+        found = self._single(self.short_names.get(key))
+        if found is None and key.endswith("业") and len(key) > 2:
+            found = self._single(self.names.get(key[:-1]))
+        return (found, "short name") if found is not None else (None, "")
 
     # -- codes ------------------------------------------------------------------------------
 
