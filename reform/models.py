@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reform.industry_codes import match_key, sector_of
 from reform.places import place_conflicts
@@ -185,10 +186,10 @@ class Industry(models.Model):
     """
 
     class Level(models.TextChoices):
-        SECTION = "section", _("section")
-        DIVISION = "division", _("division")
-        GROUP = "group", _("group")
-        CLASS = "class", _("class")
+        SECTION = "section", pgettext_lazy("industry level", "section")
+        DIVISION = "division", pgettext_lazy("industry level", "division")
+        GROUP = "group", pgettext_lazy("industry level", "group")
+        CLASS = "class", pgettext_lazy("industry level", "class")
 
     class Sector(models.TextChoices):
         PRIMARY = "primary", _("primary industry")

@@ -165,7 +165,10 @@ def _add_industry_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet(industry_sheet_title())
     writers.append_row(sheet, [_("Code"), _("Name"), _("Level")])
     writers.style_header(sheet, 1)
-    levels = {"division": _("division"), "class": _("class")}
+    levels = {
+        "division": str(Industry.Level.DIVISION.label),
+        "class": str(Industry.Level.CLASS.label),
+    }
     rows = Industry.objects.filter(level__in=levels).order_by("order")
     for code, name, level in rows.values_list("code", "name", "level"):
         # Written as text: 0111 keeps its zero.
