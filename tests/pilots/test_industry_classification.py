@@ -62,7 +62,7 @@ def test_the_form_keeps_a_name_nothing_matches_and_says_it_is_unclassified(users
     assert enterprise.industry_id is None and enterprise.industry_text == "食用菌种殖"
     assert enterprise.is_unclassified and enterprise.sector is None
     text = response.content.decode()
-    assert "No GB/T 4754-2017 entry matches the industry “食用菌种殖”" in text
+    assert "国民经济行业分类中没有与“食用菌种殖”相符的条目" in text  # in the site language
     assert "0142 食用菌种植" in text  # the closest entry
     # Editing shows the text; classed, it shows code and name and saves unchanged.
     form = client.get(reverse("pilots:enterprise_edit", args=[enterprise.pk])).context["form"]
@@ -75,9 +75,9 @@ def test_the_form_keeps_a_name_nothing_matches_and_says_it_is_unclassified(users
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("13.5", "is a number with decimals"),
-        ("1398", "No entry of GB/T 4754-2017 has the code 1398."),
-        ("", "This field is required."),
+        ("13.5", "“13.5”是带小数的数字"),
+        ("1398", "国民经济行业分类中没有代码为 1398 的条目。"),
+        ("", "这个字段是必填项。"),
     ],
 )
 def test_the_form_refuses_a_bad_code_and_saves_nothing(users, as_user, typed, message):
@@ -122,12 +122,12 @@ def test_the_import_keeps_an_unmatched_industry_as_a_warning_and_refuses_bad_cod
     assert batch.rows_rejected == 3
     warnings = page.context["warnings"]
     assert [(w[0], w[3]) for w in warnings] == [(4, "水晶饰品加工")]
-    assert "marked unclassified (待归类)" in warnings[0][4]
+    assert "企业标为待归类" in warnings[0][4]
     assert 'id="import-warnings"' in content
     errors = {error[0]: error[4] for error in page.context["errors"]}
-    assert "“13.5” is a number with decimals" in errors[5]
-    assert errors[6] == "No entry of GB/T 4754-2017 has the code 1398."
-    assert "Unknown core industry" in errors[7]
+    assert "“13.5”是带小数的数字" in errors[5]
+    assert errors[6] == "国民经济行业分类中没有代码为 1398 的条目。"
+    assert "无法识别的核心产业" in errors[7]
     assert not Enterprise.objects.exists()
 
     client.post(reverse("pilots:import_confirm", args=[batch.pk]))
@@ -215,7 +215,7 @@ def test_mapping_a_text_classes_every_enterprise_with_history_and_adds_the_synon
         {"text": "水晶饰品加工", "industry": "3099"},
         follow=True,
     )
-    assert "3 enterprises classed" in response.content.decode()
+    assert "已归类 3 家企业" in response.content.decode()
     for enterprise in crystal:
         enterprise.refresh_from_db()
         assert (enterprise.industry.code, enterprise.industry_text) == ("3099", "")
@@ -237,7 +237,7 @@ def test_mapping_a_text_classes_every_enterprise_with_history_and_adds_the_synon
 def test_mapping_a_text_to_a_second_entry_is_refused_and_changes_nothing(users):
     IndustrySynonym.objects.create(text="水晶饰品加工", industry=Industry.objects.get(code="3099"))
     stray = unclassified("水晶饰品加工")  # typed before the synonym existed
-    with pytest.raises(ClassifyError, match="already stands for 3099"):
+    with pytest.raises(ClassifyError, match="已对应 3099"):
         classify_text(text="水晶饰品加工", industry=Industry.objects.get(code="1311"), user=None)
     client = client_for(users["admin"])
     response = client.post(
@@ -245,7 +245,7 @@ def test_mapping_a_text_to_a_second_entry_is_refused_and_changes_nothing(users):
         {"text": "水晶饰品加工", "industry": "1311"},
         follow=True,
     )
-    assert "already stands for 3099" in response.content.decode()
+    assert "已对应 3099" in response.content.decode()
     stray.refresh_from_db()
     assert stray.is_unclassified and stray.history.count() == 1
     assert IndustrySynonym.objects.count() == 1
@@ -257,7 +257,7 @@ def test_mapping_a_text_to_a_second_entry_is_refused_and_changes_nothing(users):
 
 @pytest.mark.parametrize(
     ("target", "message"),
-    [("无此行业", "No GB/T 4754-2017 entry has the code or name"), ("13.5", "decimals")],
+    [("无此行业", "没有代码或名称为“无此行业”的条目"), ("13.5", "带小数")],
 )
 def test_mapping_to_something_that_is_no_entry_says_so(users, target, message):
     stray = unclassified("电商服务")

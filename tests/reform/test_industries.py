@@ -3,9 +3,17 @@
 import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
+from django.utils import translation
 
 from reform.industries import IndustryError, Matcher, synonym_conflict
 from reform.models import Industry, IndustrySynonym
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages checked here in English (the site's own language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -103,6 +111,7 @@ def test_the_admin_refuses_a_synonym_that_would_name_two_entries(client, referen
     response = client.post(
         reverse("admin:reform_industrysynonym_add"),
         {"text": "水晶加工", "industry": Industry.objects.get(code="1311").pk},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "already stands for 3099" in response.content.decode()
