@@ -34,6 +34,9 @@ class Migration(migrations.Migration):
                     ("group", "group"),
                     ("class", "class"),
                 ],
+                # In the database too: a migration test that goes back before pilots 0008
+                # creates industries with an older model that does not know the field.
+                db_default="",
                 default="",
                 max_length=10,
                 verbose_name="level",

@@ -115,7 +115,7 @@ def test_it_breaks_the_pilots_down_by_industry_sector_ownership_and_size(world):
     assert industries["other"] == 2  # agriculture is not a core industry
     assert industries["petrochemicals"] == 0
     sectors = {share.key: share.count for share in makeup.by_sector}
-    assert sectors == {"primary": 2, "secondary": 15, "tertiary": 0}
+    assert sectors == {"primary": 2, "secondary": 15, "tertiary": 0, "unclassified": 0}
     assert makeup.sectors_covered == 2
     ownership = {share.key: share.count for share in makeup.by_ownership}
     assert ownership == {"state_owned": 3, "collective": 0, "non_public": 14}
@@ -430,15 +430,16 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
     ("path", "queries"),
     [
         # session, user, city, plan years (the selector's list and the year shown), 4 for the
-        # quota rules (rules, exceptions, regions, pilots), 2 for the make-up (pilots,
-        # industries), clusters, stations, the header's region of the signed-in official, and
-        # 5 for cases and media reports (cases by status and by dimension, reports by month,
-        # the county-level units and their reports: dashboards/promotion.py).
-        ("/", 18),
-        # session, user, region, plan years, 4 for the quota rules, 2 for the make-up, the
+        # quota rules (rules, exceptions, regions, pilots), 1 for the make-up (pilots grouped
+        # by core-industry tag and sector: no list of industries), clusters, stations, the
+        # header's region of the signed-in official, and 5 for cases and media reports (cases
+        # by status and by dimension, reports by month, the county-level units and their
+        # reports: dashboards/promotion.py).
+        ("/", 17),
+        # session, user, region, plan years, 4 for the quota rules, 1 for the make-up, the
         # county's pilots, its parks, clusters, stations, the header's region, and 3 for cases
         # and media reports (cases by status and by dimension, reports by month).
-        (f"/regions/{DONGHAI}/", 18),
+        (f"/regions/{DONGHAI}/", 17),
         # session, user, region, plan years, 4 for the quota rule, its pilots, the header's region.
         (f"/regions/{NIUSHAN}/", 10),
     ],
