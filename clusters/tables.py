@@ -93,10 +93,10 @@ class MemberTable(tables.Table):
         order_by="enterprise__industry__order",
         attrs={"td": {"class": "industry"}},
     )
-    core = tables.BooleanColumn(
+    core = tables.Column(
         verbose_name=_("Core industry"),
-        accessor="enterprise__industry__is_core",
-        yesno=("✓", ""),
+        accessor="enterprise__core_industry",
+        default=DASH,
         attrs=FLAG,
     )
     leading = tables.BooleanColumn(
@@ -180,8 +180,11 @@ class MemberTable(tables.Table):
 
     # chain_position: django-tables2 already shows the choice's label.
 
-    def value_core(self, value):
-        return _yes(value)
+    def render_core(self, record):
+        return record.enterprise.get_core_industry_display() or DASH
+
+    def value_core(self, record):
+        return record.enterprise.get_core_industry_display()
 
     def value_leading(self, value):
         return _yes(value)

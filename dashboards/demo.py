@@ -18,6 +18,7 @@ from demonstration.demo import seed_pairing_demo, seed_selection_demo
 from pilots.models import Enterprise, Pilot, PilotPlan
 from promotion.demo import seed_promotion_demo
 from reform.creditcode import ALPHABET, make_credit_code
+from reform.industries import industry_q
 from reform.models import Industry, Park, PlanYear, Region, User
 from reform.reference import load_all_reference
 from reform.services import plan_year_create
@@ -54,15 +55,39 @@ COUNTY_PROFILE = {
 CITY_COUNTED, CITY_PROPOSED = 27, 5
 
 BRAND = list("恒华瑞金海天新东中宏盛泰康鑫达远通源润嘉和信诚德隆丰晶辰宇航正昌益汇联科创")
-TRADE = {
-    "petrochemicals": ["石化", "化工", "新材料化工", "炼化"],
-    "new_medicine": ["制药", "医药", "生物医药", "药业"],
-    "new_materials": ["新材料", "复合材料", "碳纤维", "硅材料"],
-    "new_energy": ["新能源", "光伏", "风电装备", "储能科技"],
-    "high_end_equipment": ["重工", "装备制造", "智能装备", "机械"],
-    "crystal_silicon": ["水晶", "石英", "硅微粉", "水晶制品"],
-    "fungi": ["菌业", "食用菌", "菌菇科技"],
-}
+# The demo's industries: GB/T 4754-2017 classes with the core-industry tag they often carry
+# here ("" for none), and words for enterprise names.
+DEMO_INDUSTRIES = [
+    ("2614", "petrochemicals", ["石化", "化工", "新材料化工"]),
+    ("2511", "petrochemicals", ["炼化", "石化"]),
+    ("2720", "new_medicine", ["制药", "医药", "药业"]),
+    ("2761", "new_medicine", ["生物医药", "生物科技"]),
+    ("3091", "new_materials", ["碳纤维", "复合材料", "新材料"]),
+    ("2651", "new_materials", ["新材料", "高分子材料"]),
+    ("3825", "new_energy", ["光伏", "新能源"]),
+    ("4415", "new_energy", ["风电", "新能源"]),
+    ("3511", "high_end_equipment", ["重工", "装备制造"]),
+    ("3734", "high_end_equipment", ["船舶装备", "智能装备"]),
+    ("0142", "", ["菌业", "食用菌", "菌菇科技"]),
+    ("0412", "", ["水产", "渔业"]),
+    ("1311", "", ["粮油", "米业"]),
+    ("1431", "", ["食品"]),
+    ("3099", "", ["水晶", "石英", "硅微粉", "水晶制品"]),
+    ("3921", "", ["通信", "电子"]),
+    ("3411", "", ["锅炉", "机械"]),
+    ("4710", "", ["建设", "建工"]),
+    ("5532", "", ["港务", "物流"]),
+    ("5191", "", ["再生资源"]),
+    ("6513", "", ["软件", "信息科技"]),
+    ("6210", "", ["餐饮"]),
+    ("7291", "", ["旅行社", "文旅"]),
+    ("8411", "", ["医院"]),
+]
+TRADE = {code: words for code, _tag, words in DEMO_INDUSTRIES}
+CORE_TAG = {code: tag for code, tag, _words in DEMO_INDUSTRIES}
+# Trade words of county lists that no GB/T entry matches: the demo's 待归类 enterprises.
+UNCLASSIFIED_TEXTS = ["海产品干制", "水晶饰品加工", "电商服务", "菌菇深加工"]
+UNCLASSIFIED_SHARE = 0.03
 SUFFIX = ["有限公司", "股份有限公司", "集团有限公司", "科技有限公司"]
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许韩冯邓曹彭曾")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国志红玲")
@@ -134,12 +159,15 @@ class DemoBuilder:
         phone = "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
         return name, phone
 
-    def enterprise_name(self, county: Region, industry: Industry) -> str:
+    def enterprise_name(self, county: Region, industry: Industry | None, text: str = "") -> str:
         rng = self.rng
         place = county.name.removesuffix("县").removesuffix("区")
         if county.kind == Region.Kind.FUNCTIONAL_ZONE or rng.random() < 0.35:
             place = "连云港"
-        trade = rng.choice(TRADE.get(industry.code, [industry.name]))
+        if industry is None:
+            trade = text[:2]
+        else:
+            trade = rng.choice(TRADE.get(industry.code, [industry.name[:4]]))
         brand = rng.choice(BRAND) + rng.choice(BRAND)
         return f"{place}{brand}{trade}{rng.choice(SUFFIX)}"
 
@@ -152,8 +180,9 @@ class DemoBuilder:
         industries: list[Industry],
     ) -> list[Enterprise]:
         rng = self.rng
-        core = [i for i in industries if i.is_core]
         by_code = {i.code: i for i in industries}
+        core = [by_code[code] for code, tag, _words in DEMO_INDUSTRIES if tag and code in by_code]
+        industries = [by_code[code] for code, _t, _w in DEMO_INDUSTRIES if code in by_code]
         county_weights = [3 if c.kind == Region.Kind.FUNCTIONAL_ZONE else 2 for c in counties]
         made = []
         for index in range(count):
@@ -165,15 +194,19 @@ class DemoBuilder:
             # Cluster themes are common in their home counties, core industries everywhere.
             roll = rng.random()
             if county.code == "320722" and roll < 0.2:
-                industry = by_code.get("crystal_silicon") or rng.choice(industries)
+                industry = by_code.get("3099") or rng.choice(industries)
             elif county.code == "320724" and roll < 0.2:
-                industry = by_code.get("fungi") or rng.choice(industries)
+                industry = by_code.get("0142") or rng.choice(industries)
             elif county.code == "320771" and roll < 0.25:
-                industry = by_code.get("new_medicine") or rng.choice(industries)
+                industry = by_code.get("2720") or rng.choice(industries)
             elif roll < 0.55:
                 industry = rng.choice(core)
             else:
                 industry = rng.choice(industries)
+            text = ""
+            if rng.random() < UNCLASSIFIED_SHARE:
+                industry, text = None, rng.choice(UNCLASSIFIED_TEXTS)
+            tag = CORE_TAG.get(industry.code, "") if industry is not None else ""
             township = rng.choice(townships[county.pk])
             county_parks = parks.get(county.pk, [])
             park = rng.choice(county_parks) if county_parks and rng.random() < 0.35 else None
@@ -181,12 +214,14 @@ class DemoBuilder:
             contact, phone = self.person()
             made.append(
                 Enterprise(
-                    name=self.enterprise_name(county, industry),
+                    name=self.enterprise_name(county, industry, text),
                     credit_code=self.credit_code(county.code),
                     county=county,
                     township=township,
                     park=park,
                     industry=industry,
+                    industry_text=text,
+                    core_industry=tag,
                     **ownership_of(rng, self.control_rng),
                     employee_count=max(employees, 3),
                     is_leading=employees > 400 and rng.random() < 0.5,
@@ -423,7 +458,9 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
 
 def seed_clusters_and_stations(rng: random.Random, plan_year: PlanYear) -> None:
     for cluster in Cluster.objects.select_related("industry", "county"):
-        members = Enterprise.objects.filter(county=cluster.county, industry=cluster.industry)
+        members = Enterprise.objects.filter(
+            industry_q(cluster.industry.code), county=cluster.county
+        )
         cluster.members.add(*members.order_by("pk")[:40])
     for park in Park.objects.order_by("name"):
         if not park.counts_as_development_zone:

@@ -178,7 +178,9 @@ def pilot_record(pilot: Pilot, scope: Scope, tiers: dict, statuses: dict) -> dic
         "status_code": pilot.status,
         "township": enterprise.township.name if enterprise.township_id else "",
         "township_code": enterprise.township.code if enterprise.township_id else "",
-        "industry": enterprise.industry.display_name,
+        "industry": enterprise.industry.name
+        if enterprise.industry_id
+        else enterprise.industry_text,
         "park": enterprise.park.name if enterprise.park_id else "",
         "counts": counts_toward(pilot),
         # In the download only, and only where the user may open the enterprise's own page.

@@ -25,10 +25,10 @@ class EnterpriseAdmin(VersionedAdmin):
         "industry",
         "employee_count",
     ]
-    list_filter = ["county", "industry__is_core", "industry", "ownership", "is_leading"]
+    list_filter = ["county", "core_industry", "industry__sector", "ownership", "is_leading"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["county", "township", "park", "industry"]
-    autocomplete_fields = ["county", "township"]
+    autocomplete_fields = ["county", "township", "industry"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

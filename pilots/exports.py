@@ -26,6 +26,9 @@ class Column:
     width: int = 0  # in Latin characters; 0: as wide as the header (rows are streamed unseen)
 
 
+UNCLASSIFIED_LABEL = _("unclassified (待归类)")
+
+
 def _name(obj) -> str:
     return str(obj) if obj is not None else ""
 
@@ -40,9 +43,14 @@ ENTERPRISE_COLUMNS = [
     Column(_("county-level unit"), lambda e: _name(e.county), 14),
     Column(_("township or street"), lambda e: _name(e.township), 14),
     Column(_("park"), lambda e: _name(e.park), 26),
-    Column(_("industry"), lambda e: _name(e.industry), 20),
-    Column(_("core industry"), lambda e: _yes(e.industry.is_core)),
-    Column(_("sector"), lambda e: e.industry.get_sector_display()),
+    # Code and name ("1311 稻谷加工"), which the import reads back; the text as typed while
+    # the enterprise is unclassified (待归类).
+    Column(_("industry"), lambda e: e.industry_label, 20),
+    Column(_("core industry"), lambda e: e.get_core_industry_display()),
+    Column(
+        _("sector"),
+        lambda e: e.industry.get_sector_display() if e.industry_id else str(UNCLASSIFIED_LABEL),
+    ),
     Column(_("ownership"), lambda e: e.get_ownership_display()),
     # Headed like the import's column, so that an export can be uploaded again.
     Column(

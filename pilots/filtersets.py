@@ -14,12 +14,14 @@ from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import OwnershipGroup, group_q
 from pilots.quotas import STATUS_COUNTED, counted_q
 from pilots.selectors import search_q
-from reform.models import Industry, PlanYear, Region, development_zone_q
+from reform.industries import UNCLASSIFIED, industry_q, section_and_division_choices, sector_q
+from reform.models import CoreIndustry, Industry, PlanYear, Region, development_zone_q
 from reform.scopes import Scope
 from reform.selectors import plan_year_current
 
 ANY = _("any")
 YES_NO = [("", ANY), ("true", _("yes")), ("false", _("no"))]
+NO_CORE = "none"
 
 
 def cluster_model():
@@ -51,20 +53,21 @@ class ScopedFilterSet(django_filters.FilterSet):
     park = django_filters.ModelChoiceFilter(
         label=_("park"), queryset=Region.objects.none(), method="filter_enterprise", empty_label=ANY
     )
-    industry = django_filters.ModelChoiceFilter(
-        label=_("industry"),
-        queryset=Industry.objects.all(),
-        method="filter_enterprise",
+    # GB/T 4754-2017 sections and divisions; an entry takes in everything below it.
+    industry = django_filters.ChoiceFilter(
+        label=_("industry"), choices=[], method="filter_industry", empty_label=ANY
+    )
+    core = django_filters.ChoiceFilter(
+        label=_("core industry"),
+        choices=[*CoreIndustry.choices, (NO_CORE, _("none"))],
+        method="filter_core",
         empty_label=ANY,
     )
-    core = django_filters.TypedChoiceFilter(
-        label=_("core industry"),
-        choices=YES_NO,
-        coerce=lambda value: value == "true",
-        method="filter_core",
-    )
     sector = django_filters.ChoiceFilter(
-        label=_("sector"), choices=Industry.Sector.choices, method="filter_sector", empty_label=ANY
+        label=_("sector"),
+        choices=[*Industry.Sector.choices, (UNCLASSIFIED, _("unclassified (待归类)"))],
+        method="filter_sector",
+        empty_label=ANY,
     )
     ownership_group = django_filters.ChoiceFilter(
         label=_("ownership group"),
@@ -105,6 +108,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         filters["county"].queryset = scope.regions(Region.Level.COUNTY)
         filters["township"].queryset = scope.regions(Region.Level.TOWNSHIP).select_related("parent")
         filters["park"].queryset = scope.parks()
+        filters["industry"].extra["choices"] = section_and_division_choices
         model = cluster_model()
         if model is not None:
             clusters = model.objects.order_by("name").values_list("pk", "name")
@@ -123,13 +127,16 @@ class ScopedFilterSet(django_filters.FilterSet):
         condition = search_q(value, prefix=self.prefix)
         return queryset if condition is None else queryset.filter(condition)
 
-    def filter_core(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value in ("", None):
+    def filter_core(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
             return queryset
-        return queryset.filter(**{self._lookup("industry__is_core"): value})
+        return queryset.filter(**{self._lookup("core_industry"): "" if value == NO_CORE else value})
 
     def filter_sector(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(**{self._lookup("industry__sector"): value}) if value else queryset
+        return queryset.filter(sector_q(value, self._lookup(""))) if value else queryset
+
+    def filter_industry(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(industry_q(value, self._lookup(""))) if value else queryset
 
     def filter_ownership_group(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(group_q(value, self.prefix)) if value else queryset

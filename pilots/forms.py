@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from pilots import selectors
 from pilots.models import Enterprise, Pilot
 from reform.creditcode import CreditCodeError, validate_credit_code
+from reform.industries import MAX_TEXT as INDUSTRY_TEXT_MAX
+from reform.industries import IndustryError, Match, Matcher
 from reform.models import Industry, PlanYear, Region
 from reform.scopes import Scope
 from reform.selectors import plan_year_current
@@ -33,9 +35,21 @@ class VersionedForm(forms.ModelForm):
 
 
 class EnterpriseForm(VersionedForm):
+    # Typed, not chosen from 1,971 entries: a code or a name, matched by reform.industries.
+    # A text nothing matches is saved as typed and the enterprise marked 待归类.
+    industry = forms.CharField(
+        label=gettext_lazy("industry"),
+        max_length=INDUSTRY_TEXT_MAX,
+        help_text=gettext_lazy(
+            "A GB/T 4754-2017 (国民经济行业分类) code or name, e.g. 13, C13, 1311 or "
+            "农副食品加工业. A name the standard does not have is kept and marked unclassified "
+            "(待归类) for an administrator to class."
+        ),
+    )
+
     class Meta:
         model = Enterprise
-        fields = ["credit_code", *Enterprise.DATA_FIELDS]
+        fields = ["credit_code", *[f for f in Enterprise.DATA_FIELDS if f != "industry_text"]]
         widgets = {
             "credit_code": forms.TextInput(
                 attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 30}
@@ -54,7 +68,14 @@ class EnterpriseForm(VersionedForm):
         fields["county"].queryset = scope.regions(Region.Level.COUNTY)
         fields["township"].queryset = scope.regions(Region.Level.TOWNSHIP)
         fields["park"].queryset = scope.parks()
-        fields["industry"].queryset = Industry.objects.all()
+        self.industry_match: Match | None = None
+        if not self.is_bound and self.instance.pk:
+            self.initial["industry"] = (
+                str(self.instance.industry)
+                if self.instance.industry_id
+                else self.instance.industry_text
+            )
+        fields["industry"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         # A browser would cut a long paste at maxlength without a word; the server says the limit.
         fields["remarks"].widget.attrs.pop("maxlength", None)
         # Asked for mixed ownership only: the script shows it when that kind is chosen (without
@@ -135,6 +156,20 @@ class EnterpriseForm(VersionedForm):
             "This credit code is already registered in %(county)s, outside your region. "
             "Ask the city union if it should be moved."
         ) % {"county": existing.county.name}
+
+    def clean_industry(self) -> Industry | None:
+        text = self.cleaned_data["industry"].strip()
+        try:
+            self.industry_match = Matcher().match(text)
+        except IndustryError as problem:
+            raise forms.ValidationError(str(problem)) from None
+        self.instance.industry_text = text if self.industry_match.unclassified else ""
+        if self.industry_match.unclassified:
+            return None
+        return Industry.objects.get(pk=self.industry_match.industry_id)
+
+    def model_fields(self) -> dict:
+        return {**super().model_fields(), "industry_text": self.instance.industry_text}
 
     def clean(self):
         cleaned = super().clean()

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from pilots.ownership import Ownership, OwnershipGroup, group_of, state_control_error
 from reform.creditcode import CreditCodeError, normalise_credit_code, validate_credit_code
-from reform.models import Industry, Park, PlanYear, Region
+from reform.models import CoreIndustry, Industry, Park, PlanYear, Region
 from reform.phones import PhoneError, normalise_phone
 from reform.places import place_errors
 from reform.text import normalise_lines
@@ -40,6 +40,8 @@ class Enterprise(models.Model):
         "township",
         "park",
         "industry",
+        "industry_text",
+        "core_industry",
         "ownership",
         "state_controls",
         "employee_count",
@@ -82,8 +84,24 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="enterprises",
     )
+    # GB/T 4754-2017 at any level. Empty while the enterprise is 待归类: then `industry_text`
+    # holds what was typed, until an administrator maps that text (pilots.industries).
     industry = models.ForeignKey(
-        Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises"
+        Industry,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    industry_text = models.CharField(
+        _("industry as typed"),
+        max_length=100,
+        blank=True,
+        help_text=_("Kept while no GB/T 4754-2017 entry matches it (unclassified)."),
+    )
+    core_industry = models.CharField(
+        _("core industry"), max_length=20, choices=CoreIndustry.choices, blank=True
     )
     ownership = models.CharField(
         _("ownership"),
@@ -196,8 +214,25 @@ class Enterprise(models.Model):
         control = state_control_error(self.ownership, self.state_controls)
         if control:
             errors["state_controls"] = control
+        if not self.industry_id and not self.industry_text.strip():
+            errors["industry"] = _("Give the industry: a GB/T 4754-2017 code or name.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_unclassified(self) -> bool:
+        """待归类: an industry was typed that no GB/T 4754-2017 entry matches (yet)."""
+        return self.industry_id is None and bool(self.industry_text)
+
+    @property
+    def sector(self) -> str | None:
+        return self.industry.sector if self.industry_id else None
+
+    @property
+    def industry_label(self) -> str:
+        if self.industry_id:
+            return str(self.industry)
+        return self.industry_text
 
     @property
     def ownership_group(self) -> str:

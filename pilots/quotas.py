@@ -25,7 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from pilots import ownership
 from pilots.models import Enterprise, Pilot
 from pilots.ownership import OwnershipGroup
+from reform.industries import UNCLASSIFIED
 from reform.models import (
+    CoreIndustry,
     Industry,
     Park,
     PlanYear,
@@ -498,7 +500,7 @@ class Makeup:
     pipeline: int
     by_tier: list[Share]
     by_industry: list[Share]  # the core industries in their order, then "other"
-    by_sector: list[Share]
+    by_sector: list[Share]  # primary, secondary, tertiary, then unclassified (待归类)
     by_ownership: list[Share]  # state-owned, collective, non-public (pilots.ownership)
     by_size: list[Share]  # 100+ employees, smaller
     leading: Share
@@ -506,7 +508,7 @@ class Makeup:
 
     @property
     def sectors_covered(self) -> int:
-        return sum(1 for share in self.by_sector if share.count)
+        return sum(1 for share in self.by_sector if share.count and share.key != UNCLASSIFIED)
 
 
 OTHER_INDUSTRY = "other"
@@ -516,17 +518,20 @@ def pilot_makeup(
     plan_year: PlanYear, *, within: Region | None = None, county_ids: list[int] | None = None
 ) -> Makeup:
     """The plan year's pilots in a region by tier, core industry, sector, ownership, size,
-    leading and industry-education (2 queries, whatever the size).
+    leading and industry-education (1 query, whatever the size).
 
-    One grouped aggregate: by tier, industry, ownership group and three yes/no properties of the
-    enterprise, so at most 3 × industries × 3 × 8 groups, added up here.
+    One grouped aggregate: by tier, core-industry tag, sector (none for an unclassified
+    enterprise), ownership group and three yes/no properties of the enterprise, so at most
+    3 × 6 × 4 × 3 × 8 groups, added up here. Unclassified (待归类) enterprises are a slice of
+    the sector make-up of their own, never hidden in another.
     """
     flag = {"output_field": BooleanField()}
     groups = list(
         pilots_within(plan_year, within, county_ids=county_ids)
         .values(
             "tier",
-            industry_id=F("enterprise__industry_id"),
+            core=F("enterprise__core_industry"),
+            sector=F("enterprise__industry__sector"),
             ownership_group=ownership.group_case("enterprise__"),
             large=ExpressionWrapper(
                 Q(enterprise__employee_count__gte=Enterprise.LARGE_EMPLOYEE_COUNT), **flag
@@ -539,8 +544,6 @@ def pilot_makeup(
         )
         .order_by()
     )
-    industries = {industry.pk: industry for industry in Industry.objects.order_by("order", "code")}
-
     total = sum(group["counted"] for group in groups)
     pipeline = sum(group["pipeline"] for group in groups)
 
@@ -548,20 +551,16 @@ def pilot_makeup(
         return Share(key=key, label=str(label), total=total)
 
     by_tier = {tier: share(tier, label) for tier, label in Pilot.Tier.choices}
-    by_industry = {
-        industry.code: share(industry.code, industry.display_name)
-        for industry in industries.values()
-        if industry.is_core
-    }
+    by_industry = {tag: share(tag, label) for tag, label in CoreIndustry.choices}
     by_industry[OTHER_INDUSTRY] = share(OTHER_INDUSTRY, _("other industries"))
     by_sector = {sector: share(sector, label) for sector, label in Industry.Sector.choices}
+    by_sector[UNCLASSIFIED] = share(UNCLASSIFIED, _("unclassified (待归类)"))
     by_ownership = {group: share(group, label) for group, label in OwnershipGroup.choices}
     large = share("large", _("100 or more employees"))
     small = share("small", _("fewer than 100 employees"))
     leading = share("leading", _("leading enterprises"))
     education = share("industry_education", _("industry-education integration enterprises"))
     for group in groups:
-        industry = industries.get(group["industry_id"])
         buckets = [
             by_tier[group["tier"]],
             by_ownership[group["ownership_group"]],
@@ -571,9 +570,8 @@ def pilot_makeup(
             buckets.append(leading)
         if group["education"]:
             buckets.append(education)
-        if industry is not None:
-            buckets.append(by_industry.get(industry.code, by_industry[OTHER_INDUSTRY]))
-            buckets.append(by_sector[industry.sector])
+        buckets.append(by_industry.get(group["core"], by_industry[OTHER_INDUSTRY]))
+        buckets.append(by_sector[group["sector"] or UNCLASSIFIED])
         for bucket in buckets:
             bucket.count += group["counted"]
             bucket.pipeline += group["pipeline"]

@@ -23,6 +23,19 @@ def _park(enterprise: Enterprise):
     return format_html('<a href="{}">{}</a>', park.get_absolute_url(), park.name)
 
 
+def industry_cell(enterprise: Enterprise):
+    """The GB/T entry's name, or the text as typed marked 待归类 (unclassified)."""
+    if enterprise.industry_id:
+        return enterprise.industry.name
+    if enterprise.industry_text:
+        return format_html(
+            '{} <span class="badge unclassified">{}</span>',
+            enterprise.industry_text,
+            _("unclassified"),
+        )
+    return "—"
+
+
 def _contact(record: Enterprise) -> str:
     if not (record.contact_name or record.contact_phone):
         return "—"
@@ -37,7 +50,7 @@ class EnterpriseTable(tables.Table):
     county = tables.Column(order_by=("county__code",), attrs=NOWRAP)
     township = tables.Column(order_by=("township__code",), default="—")
     park = tables.Column(default="—", attrs=PARK)
-    industry = tables.Column(order_by=("industry__order",), attrs=OPTIONAL)
+    industry = tables.Column(order_by=("industry__order",), attrs=OPTIONAL, empty_values=())
     employee_count = tables.Column(attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     is_leading = tables.BooleanColumn(verbose_name=_("leading"), yesno="✔,")
     contact = tables.Column(
@@ -60,6 +73,9 @@ class EnterpriseTable(tables.Table):
         ]
         empty_text = _("No enterprises match.")
         attrs = {"class": "table list-table"}
+
+    def render_industry(self, record: Enterprise):
+        return industry_cell(record)
 
     def render_park(self, record: Enterprise):
         return _park(record)
@@ -93,6 +109,7 @@ class PilotTable(tables.Table):
         accessor="enterprise__industry",
         order_by=("enterprise__industry__order",),
         attrs=OPTIONAL,
+        empty_values=(),
     )
     employees = tables.Column(
         verbose_name=_("employees"),
@@ -131,6 +148,9 @@ class PilotTable(tables.Table):
         return format_html(
             '<span class="badge pilot-{}">{}</span>', record.status, record.get_status_display()
         )
+
+    def render_industry(self, record: Pilot):
+        return industry_cell(record.enterprise)
 
     def render_park(self, record: Pilot):
         return _park(record.enterprise)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilots import candidate_views, plan_views, search_views, views
+from pilots import candidate_views, industry_views, plan_views, search_views, views
 from pilots.imports import views as import_views
 
 app_name = "pilots"
@@ -54,4 +54,14 @@ urlpatterns += [
         candidate_views.candidate_propose,
         name="candidate_propose",
     ),
+]
+
+# Industries no GB/T 4754-2017 entry matched (待归类), for administrators (industry_views.py).
+urlpatterns += [
+    path(
+        "industries/unclassified/",
+        industry_views.industry_unclassified,
+        name="industry_unclassified",
+    ),
+    path("industries/classify/", industry_views.industry_classify, name="industry_classify"),
 ]

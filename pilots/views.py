@@ -40,6 +40,22 @@ def _check_texts() -> dict:
     }
 
 
+def _warn_unclassified(request, form: EnterpriseForm) -> None:
+    """The industry typed matched no GB/T 4754-2017 entry: kept, marked 待归类, suggestions."""
+    found = form.industry_match
+    if found is None or not found.unclassified:
+        return
+    message = _(
+        "No GB/T 4754-2017 entry matches the industry “%(text)s”: it is kept as typed and the "
+        "enterprise is marked unclassified (待归类) until an administrator classes it."
+    ) % {"text": found.text}
+    if found.suggestions:
+        message += " " + _("Closest entries: %(entries)s.") % {
+            "entries": "、".join(entry.label for entry in found.suggestions)
+        }
+    messages.warning(request, message)
+
+
 def _warn_similar(request, form: EnterpriseForm) -> None:
     if form.similar:
         names = "、".join(enterprise.name for enterprise in form.similar)
@@ -196,6 +212,7 @@ def enterprise_create(request):
             request, _("The enterprise %(name)s was registered.") % {"name": enterprise}
         )
         _warn_similar(request, form)
+        _warn_unclassified(request, form)
         if scope.registrable_tiers:
             return redirect("pilots:pilot_create", enterprise.pk)
         return redirect(enterprise)
@@ -223,6 +240,7 @@ def enterprise_edit(request, pk: int):
             return redirect(enterprise)
         messages.success(request, _("Saved."))
         _warn_similar(request, form)
+        _warn_unclassified(request, form)
         return redirect(enterprise)
     context = {"form": form, "enterprise": enterprise, "check_texts": _check_texts()}
     return render(request, "pilots/enterprise_form.html", context)

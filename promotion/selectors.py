@@ -22,6 +22,7 @@ from promotion.models import (
     ReportPilot,
 )
 from reform.files import PHOTO_KINDS
+from reform.industries import industry_q
 from reform.models import Dimension, Industry, PlanYear, Region
 from reform.scopes import Scope
 
@@ -131,18 +132,18 @@ def pilots_for_writing(*, scope: Scope) -> QuerySet[Pilot]:
     return scope.filter(queryset, county="enterprise__county", township="enterprise__township")
 
 
-# Filters of the library (small selectors, so that the industry filter can switch to the
-# GB/T 4754 sections in one place when the industries are replaced) --------------------------
+# Filters of the library: the industry filter offers the GB/T 4754-2017 sections ----------------
 
 
 def industry_section_choices() -> list[tuple[str, str]]:
-    """The choices of the library's industry filter: today the platform's industry list."""
-    return [(i.code, i.display_name) for i in Industry.objects.order_by("order", "code")]
+    """The choices of the library's industry filter: the 20 sections of GB/T 4754-2017."""
+    sections = Industry.objects.filter(level=Industry.Level.SECTION).order_by("order")
+    return [(code, f"{code} {name}") for code, name in sections.values_list("code", "name")]
 
 
 def industry_section_q(value: str, *, pilot: str = "pilot__") -> Q:
-    """Pilots (reached through `pilot`) whose enterprise lies in the chosen industry."""
-    return Q(**{f"{pilot}enterprise__industry__code": value})
+    """Pilots (reached through `pilot`) whose enterprise lies in the chosen section."""
+    return industry_q(value, prefix=f"{pilot}enterprise__")
 
 
 def case_has_pilot(q: Q) -> Exists:

@@ -4,7 +4,17 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from reform.models import Industry, Park, PlanYear, QuotaRule, Region, RegionQuota, User
+from reform.industries import synonym_conflict
+from reform.models import (
+    Industry,
+    IndustrySynonym,
+    Park,
+    PlanYear,
+    QuotaRule,
+    Region,
+    RegionQuota,
+    User,
+)
 from reform.services import quota_rules_ensure_defaults
 
 # The admin is titled as the site (its colours: templates/admin/base_site.html, admin.css).
@@ -51,9 +61,41 @@ class ParkAdmin(admin.ModelAdmin):
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "code", "sector", "is_core", "order"]
-    list_filter = ["sector", "is_core"]
-    search_fields = ["name", "name_en", "code"]
+    """GB/T 4754-2017 is reference data (manage.py load_reference); the sector is derived."""
+
+    list_display = ["code", "name", "level", "sector"]
+    list_filter = ["level", "sector"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["sector"]
+
+
+class IndustrySynonymForm(forms.ModelForm):
+    class Meta:
+        model = IndustrySynonym
+        fields = ["text", "industry"]
+
+    def clean(self):
+        cleaned = super().clean()
+        text, industry = cleaned.get("text"), cleaned.get("industry")
+        if text and industry is not None:
+            conflict = synonym_conflict(text, industry.pk, exclude_pk=self.instance.pk)
+            if conflict:
+                self.add_error("text", conflict)
+        return cleaned
+
+
+@admin.register(IndustrySynonym)
+class IndustrySynonymAdmin(admin.ModelAdmin):
+    """Words people use for an entry; a text that would name two entries is refused."""
+
+    form = IndustrySynonymForm
+
+    list_display = ["text", "industry", "created_at"]
+    search_fields = ["text", "industry__name", "industry__code"]
+    list_select_related = ["industry"]
+    autocomplete_fields = ["industry"]
 
 
 class QuotaRuleForm(forms.ModelForm):

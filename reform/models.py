@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from reform.industry_codes import match_key, sector_of
 from reform.places import place_conflicts
 
 
@@ -178,19 +179,38 @@ def development_zone_q(prefix: str = "") -> Q:
 
 
 class Industry(models.Model):
-    """A controlled list of industries, with sector and the work plan's core-industry flag."""
+    """An entry of 国民经济行业分类 GB/T 4754-2017 at any of its four levels (fixtures/).
+
+    The sector is derived from the code by the NBS rule (reform.industries.sector_of) whenever
+    an entry is saved; nobody types it.
+    """
+
+    class Level(models.TextChoices):
+        SECTION = "section", pgettext_lazy("industry level", "section")
+        DIVISION = "division", pgettext_lazy("industry level", "division")
+        GROUP = "group", pgettext_lazy("industry level", "group")
+        CLASS = "class", pgettext_lazy("industry level", "class")
 
     class Sector(models.TextChoices):
         PRIMARY = "primary", _("primary industry")
         SECONDARY = "secondary", _("secondary industry")
         TERTIARY = "tertiary", _("tertiary industry")
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    name_en = models.CharField(_("English name"), max_length=80, blank=True)
-    sector = models.CharField(_("sector"), max_length=10, choices=Sector.choices)
-    is_core = models.BooleanField(_("core industry"), default=False)
-    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    # The standard's own code: a section letter, or 2, 3 or 4 digits (leading zeros matter).
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sector = models.CharField(_("sector"), max_length=10, choices=Sector.choices, editable=False)
+    # The place in the standard's table (sections before their divisions, and so on).
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "code"]
@@ -198,13 +218,54 @@ class Industry(models.Model):
         verbose_name_plural = _("industries")
 
     def __str__(self) -> str:
-        return self.display_name
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.sector = sector_of(self.code)
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
         return self.name
+
+
+class CoreIndustry(models.TextChoices):
+    """The city's five strategic industries: a tag of the enterprise, not a GB/T entry."""
+
+    PETROCHEMICALS = "petrochemicals", _("petrochemicals")
+    NEW_MEDICINE = "new_medicine", _("new medicine")
+    NEW_MATERIALS = "new_materials", _("new materials")
+    NEW_ENERGY = "new_energy", _("new energy")
+    HIGH_END_EQUIPMENT = "high_end_equipment", _("high-end equipment manufacturing")
+
+
+class IndustrySynonym(models.Model):
+    """A word people use for an industry entry, kept by administrators (a 2011 name, a local
+    trade word). One text names one entry: `key` is the text as matching compares it, and
+    reform.industries.synonym_conflict says why a text may not be added (the admin's form and
+    the mapping of unclassified texts ask it)."""
+
+    text = models.CharField(_("text"), max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        on_delete=models.CASCADE,
+        related_name="synonyms",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("industry synonym")
+        verbose_name_plural = _("industry synonyms")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.key = match_key(self.text)
+        super().save(*args, **kwargs)
 
 
 class PlanYear(models.Model):

@@ -34,16 +34,20 @@ def make_enterprise(
     county: str = "320722",
     township: str | None = "320722001",
     park: Park | None = None,
-    industry: str = "new_materials",
+    industry: str | None = "3091",
+    core_industry: str = "new_materials",
     **fields,
 ) -> Enterprise:
+    """An enterprise classed at a GB/T 4754-2017 code (default 3091 石墨及碳素制品制造, tagged
+    新材料); industry=None with industry_text="…" for an unclassified (待归类) one."""
     values = {
         "name": f"测试企业{next(_serial)}有限公司",
         "credit_code": next_credit_code(county),
         "county": region(county),
         "township": region(township) if township else None,
         "park": park,
-        "industry": Industry.objects.get(code=industry),
+        "industry": Industry.objects.get(code=industry) if industry else None,
+        "core_industry": core_industry,
         "ownership": Enterprise.Ownership.PRIVATE,
         "employee_count": 120,
     }

@@ -32,8 +32,10 @@ from pilots.imports.words import (  # the tables are read here; the template off
 from pilots.models import REMARKS_MAX_LENGTH, Enterprise, Pilot
 from pilots.ownership import OwnershipGroup, group_of, state_control_error
 from reform.creditcode import CreditCodeError, validate_credit_code
+from reform.industries import MAX_TEXT as INDUSTRY_TEXT_MAX
+from reform.industries import IndustryError, Match, Matcher
 from reform.messages import in_every_language
-from reform.models import Industry, Park, Region, User
+from reform.models import CoreIndustry, Park, Region, User
 from reform.phones import PhoneError, normalise_phone
 from reform.places import place_errors
 from reform.scopes import Scope
@@ -41,6 +43,30 @@ from reform.text import normalise_lines, normalise_text
 
 # The example row of the template: refused if it is left in an upload.
 EXAMPLE_CREDIT_CODE = "91320722MA1XXXXXXX"
+
+# The core-industry tag: its Chinese and English labels, and the empty answers.
+CORE_WORDS = {
+    "petrochemicals": ("石化", "石油化工", "石化产业"),
+    "new_medicine": ("新医药", "医药", "生物医药"),
+    "new_materials": ("新材料",),
+    "new_energy": ("新能源",),
+    "high_end_equipment": ("高端装备制造", "高端装备", "高端装备制造业"),
+}
+NO_CORE_WORDS = ("无", "否", "none", "-", "—")
+
+
+def unclassified_message(found: Match) -> str:
+    """The preview's warning for an industry no GB/T 4754-2017 entry matches."""
+    if found.suggestions:
+        return _(
+            "No GB/T 4754-2017 entry matches this industry; the text is kept and the "
+            "enterprise marked unclassified (待归类). Closest: %(entries)s."
+        ) % {"entries": "、".join(entry.label for entry in found.suggestions)}
+    return _(
+        "No GB/T 4754-2017 entry matches this industry; the text is kept and the enterprise "
+        "marked unclassified (待归类)."
+    )
+
 
 # Tiers each role may register (admins and city staff: all of them).
 ROLE_TIERS = {
@@ -149,13 +175,11 @@ class Lookups:
         self.parks = {key(park.name): park.pk for park in parks}
         self.park_names = {park.pk: park.name for park in parks}
         self.park_county = {park.pk: park.county_id for park in parks}
-        industries = list(Industry.objects.only("pk", "code", "name", "name_en"))
-        self.industries: dict[str, int] = {}
-        for industry in industries:
-            for word in (industry.code, industry.name, industry.name_en):
-                if word:
-                    self.industries[key(word)] = industry.pk
-        self.industry_names = {industry.pk: industry.name for industry in industries}
+        # GB/T 4754-2017 by code, name, name without 业 or synonym (reform.industries).
+        self.industries = Matcher()
+        self.core_industries = _words(CORE_WORDS, CoreIndustry.choices)
+        for word in NO_CORE_WORDS:
+            self.core_industries[key(word)] = ""
         self.ownership = _words(OWNERSHIP_WORDS, Enterprise.Ownership.choices)
         for word in MIXED_WORDS:
             self.ownership[key(word)] = Ownership.MIXED
@@ -172,6 +196,7 @@ class Lookups:
             },
             "tier": {value: str(label) for value, label in Pilot.Tier.choices},
             "status": {value: str(label) for value, label in Pilot.Status.choices},
+            "core_industry": {value: str(label) for value, label in CoreIndustry.choices},
         }
         self.yes_no = {True: _("yes"), False: _("no")}
         # Columns whose meaning a higher layer supplies (see pilots.imports.columns).
@@ -196,7 +221,9 @@ class Lookups:
         if name == "park":
             return self.park_names.get(value, str(value))
         if name == "industry":
-            return self.industry_names.get(value, str(value))
+            return self.industries.label(value) or str(value)
+        if name == "core_industry":
+            return self.labels["core_industry"].get(value, str(value))
         if name == "remarks" and len(value) > REMARKS_SHOWN:
             return value[:REMARKS_SHOWN] + "…"
         if name in self.labels:
@@ -226,6 +253,8 @@ class ParsedRow:
     pilot: dict[str, Any]
     cluster: str
     errors: list[RowError] = field(default_factory=list)
+    # Kept but worth a look (an industry no GB/T entry matches): shown, never refused.
+    warnings: list[RowError] = field(default_factory=list)
     # [field, target id, display name] of each link an extension column names.
     links: list[list] = field(default_factory=list)
 
@@ -320,11 +349,52 @@ class RowChecker:
 
         industry = text("industry")
         if industry:
-            industry_id = lookups.industries.get(key(industry))
-            if industry_id is None:
-                error("industry", say("industry_unknown"))
+            try:
+                found = lookups.industries.match(industry)
+            except IndustryError as problem:
+                error("industry", in_every_language(lambda problem=problem: str(problem)))
             else:
-                parsed.enterprise["industry"] = industry_id
+                if found.industry_id is not None:
+                    parsed.enterprise["industry"] = found.industry_id
+                    parsed.enterprise["industry_text"] = ""
+                elif len(industry) > INDUSTRY_TEXT_MAX:
+                    error(
+                        "industry",
+                        in_every_language(
+                            lambda: (
+                                _("The industry is longer than %(max)s characters.")
+                                % {"max": INDUSTRY_TEXT_MAX}
+                            )
+                        ),
+                    )
+                else:
+                    # Kept as typed and marked 待归类: a warning, the row is imported.
+                    parsed.enterprise["industry"] = None
+                    parsed.enterprise["industry_text"] = industry
+                    parsed.warnings.append(
+                        RowError(
+                            row.number,
+                            "industry",
+                            self.header("industry"),
+                            industry,
+                            in_every_language(lambda found=found: unclassified_message(found)),
+                        )
+                    )
+
+        core = text("core_industry")
+        if core:
+            tag = lookups.core_industries.get(key(core))
+            if tag is None or len(core) > 40:
+                error(
+                    "core_industry",
+                    in_every_language(
+                        lambda: _(
+                            "Unknown core industry; choose one from the list (or leave it empty)."
+                        )
+                    ),
+                )
+            else:
+                parsed.enterprise["core_industry"] = tag
 
         for name, words in (("ownership", lookups.ownership), ("chain_position", lookups.chain)):
             value = text(name)

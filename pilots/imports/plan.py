@@ -67,6 +67,8 @@ from reform.text import normalise_text
 # one stored form, reform.phones: a stored phone written otherwise is changed to it.)
 TEXT_FIELDS = ("name", "contact_name", "address")
 ENTERPRISE_DEFAULTS = {
+    "industry_text": "",
+    "core_industry": "",
     "township": None,
     "park": None,
     "state_controls": None,
@@ -88,6 +90,7 @@ class Preview:
     def __init__(self, table: Table):
         self.table = table
         self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
         self.rejected = 0
         self.counts: dict[str, int] = {}
         self.link_counts: dict[str, int] = {}
@@ -126,6 +129,7 @@ class Preview:
             "unrecognised": self.table.unrecognised,
             "errors": [error.as_list() for error in self.errors],
             "quota_changes": [[*key, n] for key, n in self.quota_changes.items() if n],
+            "warnings": [warning.as_list() for warning in self.warnings],
         }
         self._gzip.write(dumps_line(summary) + b"\n")
         self._gzip.close()
@@ -197,6 +201,7 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
                 preview.rejected += 1
                 preview.errors.extend(parsed.errors)
                 continue
+            preview.warnings.extend(parsed.warnings)
             planned = preview.last
             found = existing.get(parsed.credit_code)
             digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
@@ -279,6 +284,7 @@ def _plan_row(
         for name in ("industry", "ownership"):
             if name not in given:
                 reject(name, say("needed_for_new"))
+        new.setdefault("industry", None)
     for name, message in lookups.place_errors(
         new.get("county"), new.get("township"), new.get("park")
     ).items():

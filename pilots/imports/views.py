@@ -135,6 +135,11 @@ def import_detail(request, pk: int):
                 for row, field, header, value, message in summary["errors"][:ERRORS_SHOWN]
             ],
             more_errors=max(len(summary["errors"]) - ERRORS_SHOWN, 0),
+            warnings=[
+                [row, field, header, value, render_message(message)]
+                for row, field, header, value, message in summary.get("warnings", [])[:ERRORS_SHOWN]
+            ],
+            more_warnings=max(len(summary.get("warnings", [])) - ERRORS_SHOWN, 0),
             page=page,
             changes=changes,
             previous=ImportBatch.objects.filter(

@@ -36,12 +36,13 @@ from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.read import FIELDS, HEADERS, REQUIRED_FIELDS, open_table, sheet_rows
 from pilots.models import REMARKS_MAX_LENGTH, ImportBatch
 from reform.messages import render
-from reform.models import Industry, Park, Region
+from reform.models import CoreIndustry, Industry, Park, Region
 from reform.scopes import Scope
 
 # The template's columns: every field the reader knows, in its order.
 TEMPLATE_FIELDS = list(FIELDS)
-TEXT_FIELDS = {"credit_code", "contact_phone", "remarks"}
+# Text: no 1.23E+17, no lost leading zeros (industry code 0111 is not 111).
+TEXT_FIELDS = {"credit_code", "contact_phone", "industry", "remarks"}
 TEMPLATE_ROWS = 2000  # rows that get the dropdowns and the text format
 WIDTHS = {
     "name": 32,
@@ -69,7 +70,18 @@ def _explanations() -> dict[str, str]:
         "county": _("The county-level unit the enterprise is registered in."),
         "township": _("The township or street, inside that county-level unit."),
         "park": _("The park, development zone or high-tech zone, if any."),
-        "industry": _("Required for a new enterprise; choose from the list."),
+        "industry": _(
+            "Required for a new enterprise. A GB/T 4754-2017 (国民经济行业分类) code or name: "
+            "both work, e.g. 13 or 农副食品加工业 for a division, 1311 or 稻谷加工 for a class "
+            "(the sheet “%(sheet)s” lists them; C13 and a name without its final 业 work too). "
+            "A name the standard does not have is kept as typed and the enterprise marked "
+            "unclassified (待归类) until an administrator classes it."
+        )
+        % {"sheet": industry_sheet_title()},
+        "core_industry": _(
+            "One of the city's five core industries (石化, 新医药, 新材料, 新能源, 高端装备制造), "
+            "or empty for none."
+        ),
         "ownership": _(
             "Required for a new enterprise; choose from the list. 国有 and 国有控股 count as "
             "state-owned, 集体 as collective, the others as non-public."
@@ -116,7 +128,10 @@ def _lists(scope: Scope) -> dict[str, list[str]]:
         "county": [name for _pk, name in counties],
         "township": list(townships),
         "park": list(parks.values_list("name", flat=True)),
-        "industry": list(Industry.objects.values_list("name", flat=True)),
+        # Too many entries for a dropdown: the industry column is free text, with the sheet of
+        # divisions and classes beside it (_add_industry_sheet).
+        "industry": [],
+        "core_industry": [str(label) for _value, label in CoreIndustry.choices],
         "ownership": [words[0] for words in OWNERSHIP_WORDS.values()],
         "state_controls": [YES, NO],
         "is_leading": [YES, NO],
@@ -139,7 +154,8 @@ def _example(lists: dict[str, list[str]]) -> dict[str, str]:
         "county": first("county"),
         "township": first("township"),
         "park": "",
-        "industry": first("industry"),
+        "industry": "3099",
+        "core_industry": "",
         "ownership": first("ownership"),
         "state_controls": "",
         "employee_count": "120",
@@ -155,6 +171,28 @@ def _example(lists: dict[str, list[str]]) -> dict[str, str]:
         "cluster": "",
         "remarks": "",
     }
+
+
+def industry_sheet_title() -> str:
+    return _("Industry codes")
+
+
+def _add_industry_sheet(workbook: Workbook) -> None:
+    """The divisions and classes of GB/T 4754-2017 the industry column can name (one query)."""
+    sheet = workbook.create_sheet(industry_sheet_title())
+    writers.append_row(sheet, [_("Code"), _("Name"), _("Level")])
+    writers.style_header(sheet, 1)
+    levels = {
+        "division": str(Industry.Level.DIVISION.label),
+        "class": str(Industry.Level.CLASS.label),
+    }
+    rows = Industry.objects.filter(level__in=levels).order_by("order")
+    for code, name, level in rows.values_list("code", "name", "level"):
+        # Written as text: 0111 keeps its zero.
+        writers.append_row(sheet, [code, name, levels[level]])
+    for letter, width in zip("ABC", (8, 40, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
 
 
 def template_workbook(scope: Scope) -> bytes:
@@ -235,6 +273,7 @@ def template_workbook(scope: Scope) -> bytes:
     for row in help_sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _add_industry_sheet(workbook)
     return writers.xlsx_bytes(workbook)
 
 

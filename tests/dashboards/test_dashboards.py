@@ -47,7 +47,7 @@ def world(reference, plan_year):
             is_industry_education=index == 0,
         )
     for _ in range(2):
-        make_pilot(plan_year, tier="township", township=NIUSHAN, industry="agriculture")
+        make_pilot(plan_year, tier="township", township=NIUSHAN, industry="0111", core_industry="")
     make_pilot(plan_year, tier="township", status="proposed", township=NIUSHAN)
     make_pilot(plan_year, tier="township", status="withdrawn", township=NIUSHAN)
     RegionQuota.objects.create(
@@ -115,7 +115,7 @@ def test_it_breaks_the_pilots_down_by_industry_sector_ownership_and_size(world):
     assert industries["other"] == 2  # agriculture is not a core industry
     assert industries["petrochemicals"] == 0
     sectors = {share.key: share.count for share in makeup.by_sector}
-    assert sectors == {"primary": 2, "secondary": 15, "tertiary": 0}
+    assert sectors == {"primary": 2, "secondary": 15, "tertiary": 0, "unclassified": 0}
     assert makeup.sectors_covered == 2
     ownership = {share.key: share.count for share in makeup.by_ownership}
     assert ownership == {"state_owned": 3, "collective": 0, "non_public": 14}
@@ -430,21 +430,21 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
     ("path", "queries"),
     [
         # session, user, city, plan years (the selector's list and the year shown), 4 for the
-        # quota rules (rules, exceptions, regions, pilots), 2 for the make-up (pilots,
-        # industries), clusters, stations, the header's region of the signed-in official, and
-        # 5 for cases and media reports (cases by status and by dimension, reports by month,
-        # the county-level units and their reports: dashboards/promotion.py), 2 for the
-        # selection (demonstration units by county, the plan year's round: none here), the
-        # candidates of the city rule (dashboards/candidates.py), 2 for pairings (pairings
-        # with their kind, status, dormancy and mix; small pilots paired: dashboards/pairing.py),
-        # and 1 for the trends (the snapshots, grouped: pilots/snapshots.py).
-        ("/", 24),
-        # session, user, region, plan years, 4 for the quota rules, 2 for the make-up, the
+        # quota rules (rules, exceptions, regions, pilots), 1 for the make-up (pilots grouped
+        # by core-industry tag and sector: no list of industries), clusters, stations, the
+        # header's region of the signed-in official, 5 for cases and media reports (cases by
+        # status and by dimension, reports by month, the county-level units and their reports:
+        # dashboards/promotion.py), 2 for the selection (demonstration units by county, the plan
+        # year's round: none here), the candidates of the city rule (dashboards/candidates.py),
+        # 2 for pairings (pairings with their kind, status, dormancy and mix; small pilots
+        # paired: dashboards/pairing.py), and 1 for the trends (pilots/snapshots.py).
+        ("/", 23),
+        # session, user, region, plan years, 4 for the quota rules, 1 for the make-up, the
         # county's pilots, its parks, clusters, stations, the header's region, 3 for cases
         # and media reports (cases by status and by dimension, reports by month), 2 for the
         # selection (its demonstration units, the plan year's round: none here), the
         # candidates of its two rules (one aggregate), 2 for pairings, 1 for trends.
-        (f"/regions/{DONGHAI}/", 24),
+        (f"/regions/{DONGHAI}/", 23),
         # session, user, region, plan years, 4 for the quota rule, its pilots, the header's
         # region, its candidates.
         (f"/regions/{NIUSHAN}/", 11),

@@ -58,7 +58,10 @@ def build(world: dict) -> None:
     world["free_enterprise"] = make_enterprise(
         county="320722", township="320722001", name="矩阵无试点企业有限公司"
     )
-    world["industry"] = Industry.objects.get(code="new_materials")
+    world["industry"] = Industry.objects.get(code="3091")
+    world["unclassified"] = make_enterprise(
+        county="320722", industry=None, industry_text="矩阵本地行业", name="矩阵待归类企业有限公司"
+    )
     world["city_pilot"] = make_pilot(
         world["plan_year"], tier="city", county="320722", township="320722001"
     )
@@ -78,7 +81,7 @@ def enterprise_data(world: dict, **changes) -> dict:
         "county": world["county"].pk,
         "township": world["township"].pk,
         "park": "",
-        "industry": world["industry"].pk,
+        "industry": world["industry"].code,
         "ownership": "private",
         "employee_count": 150,
         "chain_position": "",
@@ -111,7 +114,22 @@ def _export(name: str, fmt: str) -> dict:
     return {"url": name, "args": lambda w: [fmt], "get": READ, "post": None}
 
 
+# The unclassified industries (待归类) are the administrators' alone.
+ADMIN_ONLY = {role: 403 for role in READ} | {"anonymous": 302, "admin": 200}
+
+
 CASES = [
+    {
+        "url": "pilots:industry_unclassified",
+        "get": ADMIN_ONLY,
+        "post": None,
+    },
+    {
+        "url": "pilots:industry_classify",
+        "get": {role: 302 if role == "anonymous" else 405 for role in READ},
+        "post": ADMIN_ONLY | {"admin": 302},
+        "data": lambda w: {"text": "矩阵本地行业", "industry": "13"},
+    },
     {"url": "pilots:pilot_list", "get": READ, "post": None},
     _export("pilots:pilot_export", "xlsx"),
     _export("pilots:pilot_export", "csv"),

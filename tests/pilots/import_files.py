@@ -23,7 +23,7 @@ def row(**values) -> dict:
     base = {
         "county": "东海县",
         "township": "牛山街道",
-        "industry": "新材料",
+        "industry": "石墨及碳素制品制造",
         "ownership": "民营",
         "employee_count": 150,
         "tier": "县级",

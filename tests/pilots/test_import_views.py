@@ -64,9 +64,11 @@ def test_the_template_has_dropdowns_text_columns_an_example_and_help(users, plan
     assert "东海县" in list_values and "灌南县" not in list_values  # only the user's county
     assert "牛山街道" in list_values and "市级" not in list_values  # county officials: no city tier
     validated = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
-    # county, township, industry, ownership, state control, tier, status
-    assert {"C2", "D2", "F2", "G2", "H2", "P2", "Q2"} <= validated
-    assert len(workbook.worksheets) == 3  # data, hidden lists, help
+    # county, township, core industry, ownership, state control, tier, status (the industry
+    # column is free text: a code or a name, see the sheet of codes)
+    assert {"C2", "D2", "G2", "H2", "I2", "Q2", "R2"} <= validated
+    assert "F2" not in validated
+    assert len(workbook.worksheets) == 4  # data, hidden lists, help, industry codes
 
 
 def test_the_template_uploaded_as_it_is_flags_its_example_row(users, plan_year):

@@ -45,7 +45,8 @@ def spread(plan_year):
             status="proposed",
             name="东海乙企业有限公司",
             employee_count=40,
-            industry="fishery",
+            industry="0411",
+            core_industry="",
         ),
         "guannan": make_pilot(
             plan_year, tier="city", county="320724", township=None, name="灌南丙企业有限公司"

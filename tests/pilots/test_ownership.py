@@ -79,7 +79,7 @@ def build(**fields) -> Enterprise:
         "name": "连云港性质测试有限公司",
         "credit_code": next_credit_code(),
         "county": region("320722"),
-        "industry": Industry.objects.get(code="new_materials"),
+        "industry": Industry.objects.get(code="3091"),
         "ownership": "private",
     }
     return Enterprise(**values | fields)
@@ -130,7 +130,7 @@ def form_post(**changes) -> dict:
         "county": region("320722").pk,
         "township": region("320722001").pk,
         "park": "",
-        "industry": Industry.objects.get(code="new_materials").pk,
+        "industry": "3091",
         "ownership": "mixed",
         "state_controls": "unknown",
         "employee_count": 150,

@@ -59,7 +59,7 @@ def form_post(**changes) -> dict:
         "county": region(GUANNAN).pk,
         "township": "",
         "park": "",
-        "industry": Industry.objects.get(code="new_materials").pk,
+        "industry": "3091",
         "ownership": "private",
         "employee_count": 150,
         "chain_position": "",
@@ -113,7 +113,7 @@ def test_the_services_refuse_a_misplaced_park_and_write_nothing(users, donghai_p
         "credit_code": next_credit_code(GUANNAN),
         "county": region(GUANNAN),
         "park": donghai_park,
-        "industry": Industry.objects.get(code="new_materials"),
+        "industry": Industry.objects.get(code="3091"),
         "ownership": "private",
     }
     with translation.override("zh-hans"), pytest.raises(ValidationError) as error:

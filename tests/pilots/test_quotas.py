@@ -197,9 +197,9 @@ def test_a_plan_year_without_targets_sets_nothing_rather_than_exempting(referenc
 def test_the_make_up_percentages_of_a_county_round_half_up(reference, plan_year):
     """8 counted pilots, 5 of them in a core industry and 3 in agriculture: 63 % and 38 %."""
     for _ in range(5):
-        make_pilot(plan_year, tier="county", industry="new_materials")
+        make_pilot(plan_year, tier="county", industry="3091", core_industry="new_materials")
     for _ in range(3):
-        make_pilot(plan_year, tier="county", industry="agriculture")
+        make_pilot(plan_year, tier="county", industry="0111", core_industry="")
     makeup = pilot_makeup(plan_year, within=region(DONGHAI))
     industries = {share.key: share.percent for share in makeup.by_industry}
     assert (industries["new_materials"], industries["other"]) == (63, 38)

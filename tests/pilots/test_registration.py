@@ -20,7 +20,7 @@ def enterprise_post(**changes) -> dict:
         "county": region("320722").pk,
         "township": region("320722001").pk,
         "park": "",
-        "industry": Industry.objects.get(code="new_materials").pk,
+        "industry": "3091",
         "ownership": "private",
         "employee_count": 150,
         "chain_position": "",
@@ -274,6 +274,7 @@ def test_region_choices_narrow_to_the_county_and_the_scope(as_user):
 def test_an_admin_edit_is_recorded_and_refuses_a_form_opened_before_it(as_user, users):
     enterprise = make_enterprise(county="320722", township="320722001", name="管理员前名有限公司")
     data = enterprise_post(credit_code=enterprise.credit_code, name="管理员改名有限公司")
+    data["industry"] = Industry.objects.get(code="3091").pk  # the admin chooses the entry
     response = as_user("admin").post(
         reverse("admin:pilots_enterprise_change", args=[enterprise.pk]), data
     )

@@ -54,7 +54,7 @@ def hostile(reference, plan_year, users):
     """Hostile names everywhere an official types one, in 东海县 and 牛山街道."""
     Region.objects.filter(code=DONGHAI).update(name=HOSTILE[0] + "东海县")
     Region.objects.filter(code=NIUSHAN).update(name=HOSTILE[3] + "牛山街道")
-    industry = Industry.objects.get(code="new_materials")
+    industry = Industry.objects.get(code="3091")
     parks, pilots = [], []
     for index, name in enumerate(HOSTILE):
         park = Park.objects.create(

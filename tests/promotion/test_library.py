@@ -27,10 +27,19 @@ def shelf(users, plan_year):
     """Published cases of different dimensions, counties, industries, tiers and years."""
     earlier = plan_year_create(year=2025)
     donghai_city = make_pilot(
-        plan_year, tier="city", county="320722", township="320722001", industry="new_medicine"
+        plan_year,
+        tier="city",
+        county="320722",
+        township="320722001",
+        industry="2720",
+        core_industry="new_medicine",
     )
-    guannan = make_pilot(plan_year, tier="county", county="320724", township=None, industry="fungi")
-    old = make_pilot(earlier, tier="township", county="320722", township="320722001")
+    guannan = make_pilot(
+        plan_year, tier="county", county="320724", township=None, industry="0142", core_industry=""
+    )
+    old = make_pilot(
+        earlier, tier="township", county="320722", township="320722001", industry="5532"
+    )
     return {
         "skills": make_case(
             plan_year,
@@ -68,7 +77,10 @@ def test_the_library_holds_published_cases_only(client, users, shelf):
         ("?q=集体", ["集体协商"]),  # in the title
         ("?dimension=political", ["集体协商"]),
         ("?county=COUNTY_320724", ["集体协商"]),
-        ("?industry=new_medicine", ["师带徒"]),
+        # GB/T 4754-2017 sections: 2720 lies in C, 0142 in A, 5532 in G.
+        ("?industry=C", ["师带徒"]),
+        ("?industry=A", ["集体协商"]),
+        ("?industry=G", ["往年案例"]),
         ("?tier=township", ["往年案例"]),
         ("?plan_year=2025", ["往年案例"]),
         ("?plan_year=2026&dimension=rights", ["集体协商"]),

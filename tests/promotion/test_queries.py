@@ -68,7 +68,7 @@ PAGES = {
     "case_library": lambda s: reverse("promotion:case_library"),
     "case_library_filtered": lambda s: (
         reverse("promotion:case_library")
-        + f"?q=技能&dimension=rights&tier=county&industry=new_materials&county="
+        + f"?q=技能&dimension=rights&tier=county&industry=C&county="
         f"{s['pilot'].enterprise.county_id}&plan_year=2026"
     ),
     "case_detail": lambda s: s["case"].get_absolute_url(),

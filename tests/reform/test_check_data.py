@@ -19,9 +19,9 @@ from reform.models import Industry, Park, QuotaRule, Region, RegionQuota, User
 from tests.builders import make_enterprise, make_pilot, region
 
 DONGHAI, NIUSHAN, XIN_AN = "320722", "320722001", "320724100"
-# The reference data (117 regions, 3 parks, 23 industries, 3 clusters), the plan year with its
-# 4 rules, and the 7 named users (the reviewer's own county-level unit is no problem).
-BASE_RECORDS = 117 + 3 + 23 + 3 + 1 + 4 + 7
+# The reference data (117 regions, 3 parks, 1971 GB/T 4754-2017 entries, 3 clusters), the plan
+# year with its 4 rules, and the 7 named users (the reviewer's own county-level unit is no problem).
+BASE_RECORDS = 117 + 3 + 1971 + 3 + 1 + 4 + 7
 
 
 def check(language: str = "en") -> tuple[list[str], str | None]:
@@ -111,9 +111,9 @@ def test_it_lists_what_clean_fields_would_refuse(users, plan_year):
     Enterprise.objects.filter(pk=enterprise.pk).update(
         ownership="state", chain_position="middle", credit_code=wrong_check
     )
-    Industry.objects.filter(code="fishery").update(name="")
+    Industry.objects.filter(code="04").update(name="")
     lines, _error = check()
-    fishery = Industry.objects.get(code="fishery")
+    fishery = Industry.objects.get(code="04")
     expected_check = make_credit_code("91320722MA1XY0000")[-1]
     assert lines == [
         f"industry #{fishery.pk}: name: This field cannot be blank.",

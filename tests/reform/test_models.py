@@ -15,7 +15,7 @@ def build_enterprise(**overrides) -> Enterprise:
         "credit_code": next_credit_code(),
         "county": region("320722"),
         "township": region("320722001"),
-        "industry": Industry.objects.get(code="new_materials"),
+        "industry": Industry.objects.get(code="3091"),
         "ownership": Enterprise.Ownership.PRIVATE,
         "employee_count": 150,
     }

@@ -374,7 +374,7 @@ def build_snapshots(years: tuple[int, int] = (2025, 2026)) -> int:
 @transaction.atomic
 def build_province(*, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
     from clusters.models import Cluster, GuidanceStation
-    from dashboards.demo import DemoBuilder, ownership_of
+    from dashboards.demo import DEMO_INDUSTRIES, DemoBuilder, ownership_of
     from pilots.models import Enterprise, Pilot
     from reform.creditcode import make_credit_code
     from reform.models import Industry, Park, QuotaRule, Region, RegionQuota, User
@@ -384,8 +384,12 @@ def build_province(*, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
     rng = random.Random(seed)
     names = DemoBuilder(seed=seed)
     load_industries()
-    industries = list(Industry.objects.order_by("order"))
-    core = [industry for industry in industries if industry.is_core]
+    by_code = Industry.objects.in_bulk(
+        [code for code, _t, _w in DEMO_INDUSTRIES], field_name="code"
+    )
+    industries = [by_code[code] for code, _tag, _words in DEMO_INDUSTRIES]
+    core = [by_code[code] for code, tag, _words in DEMO_INDUSTRIES if tag]
+    tags = {code: tag for code, tag, _words in DEMO_INDUSTRIES}
     plan_year = plan_year_create(year=2026, title="2026年度产改试点", make_current=True)
     plan_year_create(year=2025, title="2025年度产改试点")
     User.objects.create_user("leader", password=secrets.token_urlsafe(), role="leader")
@@ -478,6 +482,7 @@ def build_province(*, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
                 township=township,
                 park=rng.choice(parks_by_county[county.pk]) if rng.random() < 0.35 else None,
                 industry=industry,
+                core_industry=tags[industry.code],
                 **ownership_of(rng, names.control_rng),
                 employee_count=employees,
                 is_leading=employees > 400 and rng.random() < 0.5,

@@ -257,7 +257,8 @@ def write_workbook(path: Path, size: int, *, changed: bool, broken_every: int = 
     from reform.creditcode import make_credit_code
 
     townships = ["牛山街道", "石榴街道", "白塔埠镇", "黄川镇", "石湖乡"]
-    industries = ["新材料", "高端装备制造", "新医药", "石化", "新能源"]
+    # GB/T 4754-2017 as people write it: codes, C-prefixed codes, names, names without 业.
+    industries = ["3091", "C2720", "化学药品制剂制造", "农副食品加工", "2614"]
     columns = [
         "name",
         "credit_code",
