@@ -17,7 +17,7 @@ from pilots.imports.apply import batch_apply
 from pilots.imports.plan import batch_create
 from pilots.imports.read import HEADERS
 from pilots.models import Enterprise
-from reform.models import Industry
+from reform.messages import render
 from reform.scopes import scope_for
 from tests.builders import make_enterprise, make_pilot, next_credit_code, region
 from tests.pilots.import_files import COLUMNS, row, use_test_settings, xlsx
@@ -46,8 +46,11 @@ def confirm(batch, user):
     return batch_apply(batch=batch, user=user, scope=scope_for(user))
 
 
-def errors(batch):
-    return [(e[0], e[1], e[3], e[4]) for e in plan.load_plan(batch)["errors"]]
+def errors(batch, language="zh-hans"):
+    """(row, field, value, message) of a batch's errors, read in `language` (messages are kept
+    as codes and read in the reader's language)."""
+    with translation.override(language):
+        return [(e[0], e[1], e[3], render(e[4])) for e in plan.load_plan(batch)["errors"]]
 
 
 # The import's phone column ----------------------------------------------------------------------
@@ -95,7 +98,7 @@ def test_a_landline_excel_kept_as_a_number_is_refused_saying_how_to_fix_the_colu
         row(name="正常", credit_code=next_credit_code(), contact_phone="0518-85801234"),
     ]
     batch = upload(users["county"], plan_year, xlsx(rows, columns=WITH_PHONE), language="en")
-    found = errors(batch)
+    found = errors(batch, "en")
     assert [(number, field, value) for number, field, value, _message in found] == [
         (2, "contact_phone", "51885801234"),
         (3, "contact_phone", "518-85801234"),
@@ -123,7 +126,7 @@ def test_a_phone_with_letters_is_refused_naming_them_and_nothing_of_the_row_is_w
         columns=WITH_PHONE,
     )
     batch = upload(users["county"], plan_year, data, language="en")
-    [(number, field, value, message)] = errors(batch)
+    [(number, field, value, message)] = errors(batch, "en")
     assert (number, field, value) == (2, "contact_phone", "1390518123A")
     assert "has letters: A" in message
     confirm(batch, users["county"])
@@ -178,7 +181,7 @@ def test_remarks_of_10000_characters_are_refused_with_the_limit_and_nothing_is_w
         row(name="刚好", credit_code=next_credit_code(), remarks="满" * 2000),
     ]
     batch = upload(users["county"], plan_year, xlsx(rows, columns=WITH_REMARKS), language="en")
-    [(number, field, value, message)] = errors(batch)
+    [(number, field, value, message)] = errors(batch, "en")
     assert (number, field) == (2, "remarks")
     assert message.startswith("The remarks have 10000 characters; at most 2000 fit.")
     assert value == "长" * 100 + "…"  # the error shows the start, not 10,000 characters
@@ -310,7 +313,7 @@ def enterprise_post(**changes) -> dict:
         "county": region("320722").pk,
         "township": region(NIUSHAN).pk,
         "park": "",
-        "industry": Industry.objects.get(code="new_materials").pk,
+        "industry": "3091",  # the form takes a GB/T 4754 code or name
         "ownership": "private",
         "employee_count": 150,
         "chain_position": "",
