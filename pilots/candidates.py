@@ -72,7 +72,7 @@ def candidate_list(
         .filter(~_active_pilot(plan_year))
         .select_related("county", "township", "park", "industry")
         .annotate(
-            is_core=ExpressionWrapper(Q(industry__is_core=True), **flag),
+            is_core=ExpressionWrapper(~Q(core_industry=""), **flag),
             is_large_firm=ExpressionWrapper(
                 Q(employee_count__gte=Enterprise.LARGE_EMPLOYEE_COUNT), **flag
             ),
@@ -137,7 +137,7 @@ def reasons(enterprise: Enterprise) -> list[str]:
     found = []
     if enterprise.is_core:
         found.append(
-            _("core industry: %(industry)s") % {"industry": enterprise.industry.display_name}
+            _("core industry: %(industry)s") % {"industry": enterprise.get_core_industry_display()}
         )
     if enterprise.is_large_firm:
         found.append(_("%(n)s employees") % {"n": enterprise.employee_count})

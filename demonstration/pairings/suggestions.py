@@ -2,7 +2,9 @@
 
 A lead suits a small pilot when it could lead it in 大手牵小手 (state-owned, a leading
 enterprise or at least 300 employees, and more employees than the pilot). Suggestions are
-ranked by what the two share — same industry cluster, then same industry, then same park, then
+ranked by what the two share — same industry cluster, then same industry division (the first
+two digits of a GB/T 4754-2017 code; an unclassified or section-level enterprise has none), then
+same park, then
 same county-level unit (a lead sharing none of these is not suggested) — and, among equals, a
 state-owned or leading lead of another ownership group comes first (the work plan wants
 exchange across ownership). Each suggestion says why it was made.
@@ -19,7 +21,7 @@ from demonstration.models import SMALL_EMPLOYEE_LIMIT
 from demonstration.pairings.selectors import in_active_pairing, small_pilots
 from pilots.models import Enterprise, Pilot
 from pilots.ownership import OwnershipGroup, group_of, group_q
-from reform.models import PlanYear
+from reform.models import Industry, PlanYear
 from reform.scopes import Scope
 
 # How many leads a pilot is offered.
@@ -69,7 +71,7 @@ def lead_candidates() -> list[Enterprise]:
         .select_related("county", "park", "industry")
         .only(
             "name", "employee_count", "ownership", "state_controls", "is_leading",
-            "county__name", "park__name", "industry__name", "industry__name_en",
+            "county__name", "park__name", "industry__code", "industry__name",
         )
         .order_by("name", "pk")
     )  # fmt: skip
@@ -86,13 +88,33 @@ def _clusters(enterprise_ids) -> dict[int, dict[int, str]]:
     return found
 
 
-def _closeness(pilot: Enterprise, lead: Enterprise, clusters) -> tuple[int, str] | None:
+def division_of(enterprise: Enterprise) -> str:
+    """The GB/T 4754-2017 division (两位数代码) an enterprise is classed in, "" when none: an
+    unclassified (待归类) enterprise, or one classed only at its section."""
+    code = enterprise.industry.code if enterprise.industry_id else ""
+    return code[:2] if code[:2].isdigit() else ""
+
+
+def _divisions() -> dict[str, str]:
+    """Division code → name, one query (97 rows)."""
+    rows = Industry.objects.filter(level=Industry.Level.DIVISION).values_list("code", "name")
+    return dict(rows)
+
+
+def _closeness(
+    pilot: Enterprise, lead: Enterprise, clusters, divisions: dict[str, str]
+) -> tuple[int, str] | None:
     shared = set(clusters.get(pilot.pk, {})) & set(clusters.get(lead.pk, {}))
     if shared:
         name = clusters[pilot.pk][min(shared)]
         return SAME_CLUSTER, _("same cluster: %(name)s") % {"name": name}
-    if pilot.industry_id == lead.industry_id:
-        return SAME_INDUSTRY, _("same industry: %(name)s") % {"name": pilot.industry.display_name}
+    division = division_of(pilot)
+    if division and division == division_of(lead):
+        name = divisions.get(division, division)
+        return SAME_INDUSTRY, _("same industry division: %(code)s %(name)s") % {
+            "code": division,
+            "name": name,
+        }
     if pilot.park_id and pilot.park_id == lead.park_id:
         return SAME_PARK, _("same park: %(name)s") % {"name": pilot.park.name}
     if pilot.county_id == lead.county_id:
@@ -113,14 +135,19 @@ def _across(pilot: Enterprise, lead: Enterprise) -> str:
 
 
 def suggest_leads(
-    pilot: Pilot, candidates: list[Enterprise], clusters, *, limit: int = SUGGESTIONS_SHOWN
+    pilot: Pilot,
+    candidates: list[Enterprise],
+    clusters,
+    divisions: dict[str, str],
+    *,
+    limit: int = SUGGESTIONS_SHOWN,
 ) -> list[Suggestion]:
     small = pilot.enterprise
     found = []
     for lead in candidates:
         if lead.pk == small.pk or lead.employee_count <= small.employee_count:
             continue
-        close = _closeness(small, lead, clusters)
+        close = _closeness(small, lead, clusters, divisions)
         if close is None:
             continue
         across = _across(small, lead)
@@ -130,7 +157,10 @@ def suggest_leads(
 
 
 def with_suggestions(pilots: list[Pilot]) -> list[AlonePilot]:
-    """The pilots (of one page) each with its best leads: three queries in all."""
+    """The pilots (of one page) each with its best leads: four queries in all."""
     candidates = lead_candidates()
     clusters = _clusters({p.enterprise_id for p in pilots} | {c.pk for c in candidates})
-    return [AlonePilot(pilot, suggest_leads(pilot, candidates, clusters)) for pilot in pilots]
+    divisions = _divisions()
+    return [
+        AlonePilot(pilot, suggest_leads(pilot, candidates, clusters, divisions)) for pilot in pilots
+    ]

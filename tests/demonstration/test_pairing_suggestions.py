@@ -1,8 +1,8 @@
 """Who is still alone: the ranking of suggested leads, with hand-built data.
 
-Closeness ranks first (same cluster, then same industry, then same park, then same county-level
-unit; a lead sharing none is not suggested); among equals a state-owned or leading lead of
-another ownership group comes first; then the name.
+Closeness ranks first (same cluster, then same GB/T 4754 division, then same park, then same
+county-level unit; a lead sharing none is not suggested); among equals a state-owned or leading
+lead of another ownership group comes first; then the name.
 """
 
 import pytest
@@ -33,7 +33,7 @@ def english(reference):
 
 
 def lead(name: str, **fields) -> Enterprise:
-    values = {"name": name, "county": "320722", "township": None, "industry": "petrochemicals",
+    values = {"name": name, "county": "320722", "township": None, "industry": "2614",
               "ownership": PRIVATE, "employee_count": 500}  # fmt: skip
     return make_enterprise(**(values | fields))
 
@@ -45,23 +45,35 @@ def ranked(pilot) -> list[tuple[str, int, bool, str]]:
 
 def test_closeness_ranks_cluster_then_industry_then_park_then_county(plan_year):
     park = make_zone("320722", name="东海高新区")
-    pilot = small_pilot(plan_year, name="小微", industry="crystal_silicon", park=park)
+    pilot = small_pilot(plan_year, name="小微", industry="3099", park=park)
     crystal = Cluster.objects.get(name="东海水晶产业集群")
     in_cluster = lead("丁集群企业")
     crystal.members.add(pilot.enterprise, in_cluster)
-    lead("丙同行企业", industry="crystal_silicon", county="320724")
+    lead("丙同行企业", industry="3091", county="320724")  # another class of division 30
     lead("乙同园企业", park=park)
     lead("甲同县企业")
     lead("外县企业", county="320724")  # shares nothing: not suggested
     assert ranked(pilot) == [
         ("丁集群企业", SAME_CLUSTER, False, "same cluster: 东海水晶产业集群"),
-        ("丙同行企业", SAME_INDUSTRY, False, "same industry: Crystal and silicon processing"),
+        ("丙同行企业", SAME_INDUSTRY, False, "same industry division: 30 非金属矿物制品业"),
         ("乙同园企业", SAME_PARK, False, "same park: 东海高新区"),
     ]
 
 
+def test_unclassified_enterprises_share_no_industry_division(plan_year):
+    """Two 待归类 enterprises (no GB/T entry) are not "the same industry"; nor are two
+    enterprises classed only at their section."""
+    pilot = small_pilot(plan_year, name="小微", industry=None, industry_text="水晶饰品加工")
+    lead("甲待归类企业", industry=None, industry_text="水晶饰品加工", county="320724")
+    lead("乙同县企业")
+    assert [(name, close) for name, close, *_r in ranked(pilot)] == [("乙同县企业", SAME_COUNTY)]
+    section = small_pilot(plan_year, name="门类企业", industry="C")
+    lead("丙门类企业", industry="C", county="320724")
+    assert "丙门类企业" not in [name for name, *_r in ranked(section)]
+
+
 def test_among_equals_a_state_owned_or_leading_lead_of_another_group_comes_first(plan_year):
-    pilot = small_pilot(plan_year, name="小微", industry="fungi")
+    pilot = small_pilot(plan_year, name="小微", industry="0142")
     lead("甲民营大企业")  # same group (non-public), not leading: last
     lead("乙民营龙头", is_leading=True)  # leading, but of the pilot's own group: not across
     lead("丙国有企业", ownership=STATE)

@@ -33,17 +33,17 @@ def ranked(users, plan_year):
         # core industry, small, not leading: first (core beats size and leading)
         "core": make_enterprise(name="甲核心", employee_count=20, park=zone),
         # not core, 100+ employees, not leading
-        "large": make_enterprise(name="乙大型", industry="food", employee_count=300),
+        "large": make_enterprise(name="乙大型", core_industry="", employee_count=300),
         # not core, small, leading
         "leading": make_enterprise(
-            name="丙龙头", industry="food", employee_count=30, is_leading=True, park=municipal
+            name="丙龙头", core_industry="", employee_count=30, is_leading=True, park=municipal
         ),
         # nothing of the three, last
-        "plain": make_enterprise(name="丁普通", industry="food", employee_count=10, park=zone),
+        "plain": make_enterprise(name="丁普通", core_industry="", employee_count=10, park=zone),
         # core and large and leading: before 甲核心
         "all": make_enterprise(name="戊全能", employee_count=500, is_leading=True, township=SHILIU),
     }
-    withdrawn = make_enterprise(name="己退出", industry="food", employee_count=99, park=zone)
+    withdrawn = make_enterprise(name="己退出", core_industry="", employee_count=99, park=zone)
     make_pilot(plan_year, tier="county", status="withdrawn", enterprise=withdrawn)
     made["withdrawn"] = withdrawn
     # Excluded: a counted pilot, a proposed one, another county's enterprise.
