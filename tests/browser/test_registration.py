@@ -38,7 +38,7 @@ def test_city_staff_register_a_city_tier_pilot_and_the_city_figure_goes_up(
     expect(page.locator("#id_township option", has_text="牛山街道")).to_have_count(1)
     expect(page.locator("#id_township option", has_text="新浦街道")).to_have_count(0)
     page.select_option("#id_township", label="牛山街道")
-    page.select_option("#id_industry", index=1)
+    page.fill("#id_industry", "3091")  # a GB/T 4754 code; a name works too
     page.select_option("#id_ownership", "private")
     page.fill("#id_employee_count", "260")
     page.click("form.record-form button[type=submit]")
@@ -71,7 +71,7 @@ def test_the_state_control_question_shows_for_mixed_ownership_only(page, live_se
     page.fill("#id_credit_code", next_credit_code("320722"))
     page.fill("#id_name", "连云港混改试验有限公司")
     page.select_option("#id_township", label="牛山街道")
-    page.select_option("#id_industry", index=1)
+    page.fill("#id_industry", "3091")  # a GB/T 4754 code; a name works too
     page.click("form.record-form button[type=submit]")
     # Not answered: the form says so and keeps the question in view.
     expect(question.locator(".errorlist")).to_contain_text("是否国有资本控股")
