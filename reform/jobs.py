@@ -14,7 +14,7 @@ died (no progress for JOBS_STALE_MINUTES) is shown as failed, and the user may r
 
 Progress written inside a transaction (an import's apply is one) would stay invisible until the
 commit: on PostgreSQL it is written through a second connection of its own, so the bar moves; on
-SQLite (one writer at a time) it shows when the transaction ends.
+SQLite (one writer at a time) the bar moves up to the transaction and jumps when it ends.
 """
 
 from __future__ import annotations
@@ -132,15 +132,19 @@ class Progress:
 
     def _write(self, done: int, total: int) -> None:
         if connection.in_atomic_block and connection.vendor == "postgresql":
+            # Seen by the other servers while the transaction runs. A row this transaction
+            # cannot share (not committed yet, or locked by it) is written the plain way.
             if self._side is None:
                 self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            table = Job._meta.db_table
             with self._side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, updated_at = %s "  # noqa: S608 - a table name
-                    "WHERE id = %s",
+                    f"UPDATE {table} SET done = %s, total = %s, updated_at = %s WHERE id IN "  # noqa: S608 - a table name
+                    f"(SELECT id FROM {table} WHERE id = %s FOR UPDATE SKIP LOCKED)",
                     [done, total, timezone.now(), self.job.pk],
                 )
-            return
+                if cursor.rowcount:
+                    return
         Job.objects.filter(pk=self.job.pk).update(done=done, total=total, updated_at=timezone.now())
 
     def close(self) -> None:

@@ -17,11 +17,12 @@ import gzip
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
 from pilots.imports.messages import say
@@ -61,6 +62,9 @@ from reform.messages import from_lazy, in_every_language, render
 from reform.models import PlanYear, User
 from reform.scopes import Scope
 from reform.text import normalise_text
+
+# progress(done, total): how far a background task got (reform.jobs.Progress).
+Progress = Callable[[int, int], None]
 
 # Compared after normalising: full-width and half-width forms are the same text.
 TEXT_FIELDS = ("name", "contact_name", "contact_phone", "address")
@@ -130,7 +134,9 @@ class Preview:
         return self._file
 
 
-def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview:
+def build_preview(
+    table: Table, *, scope: Scope, plan_year: PlanYear, progress: Progress | None = None
+) -> Preview:
     """Check every row and compare it with the database; writes nothing.
 
     Two passes: the first only gathers the credit codes (for duplicates); the second loads the
@@ -167,6 +173,8 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
 
     rows = table.rows
     for start in range(0, len(rows), CHUNK):
+        if progress is not None:
+            progress(start, len(rows))
         # The records this chunk of rows may match; a chunk at a time keeps memory flat.
         chunk_codes = {code for code in row_codes[start : start + CHUNK] if code}
         existing, pilots = load_existing(list(chunk_codes), plan_year.pk)
@@ -413,9 +421,19 @@ def read_upload(data: bytes) -> Table:
 
 
 def batch_create(
-    *, data: bytes, filename: str, user: User, scope: Scope, plan_year: PlanYear
+    *,
+    data: bytes,
+    filename: str,
+    user: User,
+    scope: Scope,
+    plan_year: PlanYear,
+    background_rows: int | None = None,
 ) -> ImportBatch:
-    """Keep the upload and its preview as a batch; a file that cannot be read is a failed one."""
+    """Keep the upload and its preview as a batch; a file that cannot be read is a failed one.
+
+    With more rows than `background_rows`, the batch is kept as PREVIEWING, without a preview:
+    batch_preview (run by a background task) checks it.
+    """
     batch = ImportBatch(
         original_name=filename[:255],
         sha256=hashlib.sha256(data).hexdigest(),
@@ -449,10 +467,36 @@ def batch_create(
         batch.header_row = table.header_row
         batch.message_code = say("no_rows", row=table.header_row)
         batch.message = render(batch.message_code)
+    elif background_rows is not None and len(table.rows) > background_rows:
+        batch.status = ImportBatch.Status.PREVIEWING
+        batch.header_row = table.header_row
+        batch.row_count = len(table.rows)
     else:
         _store_preview(batch, build_preview(table, scope=scope, plan_year=plan_year))
     batch.save()
     return batch
+
+
+def batch_preview(*, batch: ImportBatch, scope: Scope, progress: Progress | None = None) -> bool:
+    """Check a PREVIEWING batch (a background task): its preview, then PREVIEWED. Safe to run
+    again: the preview is written anew and the status changes only from PREVIEWING. False when
+    the batch was no longer waiting for it (checked already, or discarded)."""
+    batch.refresh_from_db()
+    if batch.status != ImportBatch.Status.PREVIEWING:
+        return False
+    scope = batch_scope(batch, scope)
+    with batch.original.open("rb") as handle:
+        data = handle.read()
+    table = read_upload(data)
+    preview = build_preview(table, scope=scope, plan_year=batch.plan_year, progress=progress)
+    with transaction.atomic():
+        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if current.status != ImportBatch.Status.PREVIEWING:
+            return False
+        _store_preview(current, preview)
+        current.status = ImportBatch.Status.PREVIEWED
+        current.save()
+    return True
 
 
 def batch_revalidate(*, batch: ImportBatch, scope: Scope) -> ImportBatch:

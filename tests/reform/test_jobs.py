@@ -35,6 +35,8 @@ def _start(user, **params):
     )
 
 
+# The worker closes a connection inside a transaction (as a test's is): committed data here.
+@pytest.mark.django_db(transaction=True)
 def test_a_job_run_through_the_database_backend_and_its_worker_command(users, settings):
     SEEN.clear()
     job = _start(users["county"], rows=3)
@@ -159,3 +161,24 @@ def test_another_user_does_not_see_the_job(client, users, settings):
         assert client.get(reverse("job_status", args=[job.pk])).status_code == 404
     client.force_login(users["admin"])
     assert client.get(reverse("job_status", args=[job.pk])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_a_transaction_is_seen_by_other_servers_on_postgresql(users):
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the progress shows at the commit")
+    job = Job.objects.create(user=users["county"], kind="x", title="t", total=10)
+    other = connections.create_connection("default")
+    progress = Progress(job)
+    try:
+        with transaction.atomic():
+            users["leader"].delete()  # the long work writes something
+            progress(6, 10, force=True)
+            with other.cursor() as cursor:  # another app server, during the transaction
+                cursor.execute("SELECT done FROM reform_job WHERE id = %s", [job.pk])
+                assert cursor.fetchone() == (6,)
+    finally:
+        progress.close()
+        other.close()
