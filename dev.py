@@ -49,7 +49,18 @@ def serve(args: list[str]) -> None:
     print(
         f"\nThe site runs at http://{address}/ — sign in with an account above. Ctrl+C stops it.\n"
     )
-    os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", address], env)
+    # The background worker (long imports, reform/jobs.py) runs beside the site and stops with it.
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT, env=env)
+    try:
+        subprocess.run([str(PYTHON), "manage.py", "runserver", address], cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def test(args: list[str]) -> None:
