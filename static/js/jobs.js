@@ -4,7 +4,7 @@
   if (!box || box.dataset.finished === "1") return;
   const words = document.getElementById("job-words").dataset;
   const fill = (template, values) =>
-    template.replace(/%\((\w+)\)s/g, (_, name) => String(values[name]));
+    template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   const show = (id, visible) => {
     document.getElementById(id).hidden = !visible;
   };
