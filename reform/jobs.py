@@ -48,11 +48,23 @@ class JobFailed(Exception):
 
 
 def job_start(
-    *, user: User, kind: str, title: str, params: dict, subject: str = "", total: int = 0
+    *,
+    user: User,
+    kind: str,
+    title: Callable[[], str],
+    params: dict,
+    subject: str = "",
+    total: int = 0,
 ) -> Job:
-    """Record the job and queue its task; the caller sends the user to its page."""
+    """Record the job and queue its task; the caller sends the user to its page. `title()`
+    words the job's title (called in each of the site's languages)."""
     job = Job.objects.create(
-        user=user, kind=kind, title=title[:255], params=params, subject=subject, total=total
+        user=user,
+        kind=kind,
+        title=in_every_language(title),
+        params=params,
+        subject=subject,
+        total=total,
     )
     _enqueue(job)
     return job

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from reform.messages import render
 from reform.places import place_conflicts
 
 
@@ -443,7 +444,8 @@ class Job(models.Model):
 
     kind = models.CharField(_("kind"), max_length=100)
     subject = models.CharField(_("subject"), max_length=100, blank=True, db_index=True)
-    title = models.CharField(_("title"), max_length=255)
+    # A stored message (reform.messages): the title in the reader's language.
+    title = models.JSONField(_("title"), default=list)
     params = models.JSONField(_("parameters"), default=dict)
     user = models.ForeignKey(
         User, verbose_name=_("started by"), on_delete=models.CASCADE, related_name="jobs"
@@ -467,7 +469,11 @@ class Job(models.Model):
         ordering = ["-pk"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
 
     def get_absolute_url(self) -> str:
         return reverse("job_detail", args=[self.pk])
+
+    @property
+    def title_text(self) -> str:
+        return render(self.title)

@@ -36,16 +36,24 @@ def batch_job(batch: ImportBatch) -> Job | None:
     return Job.objects.filter(subject=subject(batch)).order_by("-pk").first()
 
 
+def _title(kind: str, batch: ImportBatch):
+    file = batch.original_name
+
+    def words() -> str:
+        if kind == PREVIEW:
+            return _("Checking %(file)s") % {"file": file}
+        if kind == APPLY:
+            return _("Saving %(file)s") % {"file": file}
+        return _("Undoing import of %(file)s") % {"file": file}
+
+    return words
+
+
 def start(kind: str, batch: ImportBatch, user: User) -> Job:
-    titles = {
-        PREVIEW: _("Checking %(file)s"),
-        APPLY: _("Saving %(file)s"),
-        UNDO: _("Undoing import of %(file)s"),
-    }
     return job_start(
         user=user,
         kind=kind,
-        title=titles[kind] % {"file": batch.original_name},
+        title=_title(kind, batch),
         params={"batch": batch.pk},
         subject=subject(batch),
         total=batch.row_count,

@@ -89,7 +89,7 @@ def test_a_large_upload_is_checked_in_the_background(users, plan_year):
     assert (batch.status, batch.row_count, bool(batch.plan)) == ("previewing", 5, False)
     assert (job.user, job.total, job.status) == (users["county"], 5, Job.Status.QUEUED)
     page = client.get(batch.get_absolute_url()).content.decode()
-    assert "being checked in the background" in page and job.get_absolute_url() in page
+    assert "正在后台检查" in page and job.get_absolute_url() in page
     job = run(job)
     batch.refresh_from_db()
     assert batch.status == "previewed" and batch.enterprises_created == 5
@@ -121,7 +121,7 @@ def test_a_confirm_before_the_preview_is_ready_says_so_and_changes_nothing(users
     upload(client, five_rows())
     batch = ImportBatch.objects.get()
     response = client.post(reverse("pilots:import_confirm", args=[batch.pk]), follow=True)
-    assert "still being checked" in response.content.decode()
+    assert "仍在检查中" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == "previewing" and Job.objects.count() == 1
     assert not Enterprise.objects.exists()
@@ -169,7 +169,7 @@ def test_a_worker_killed_mid_confirm_leaves_nothing_written_and_the_job_runs_aga
     Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=6))
     settings.JOBS_STALE_MINUTES = 5
     page = client.get(job.get_absolute_url()).content.decode()
-    assert "stopped" in page and 'id="job-retry" hidden' not in page
+    assert "已停止" in page and 'id="job-retry" hidden' not in page
     monkeypatch.undo()
     settings.IMPORT_BACKGROUND_ROWS = 3
     assert client.post(reverse("job_retry", args=[job.pk])).status_code == 302
@@ -219,7 +219,7 @@ def test_a_preview_whose_upload_vanished_fails_with_a_message(users, plan_year):
     batch.original.storage.delete(batch.original.name)
     job = run(Job.objects.get())
     assert job.status == Job.Status.FAILED
-    assert "no longer in the site's file store" in job_state(job)["message"]
+    assert "已不在本站文件存储中" in job_state(job)["message"]
     batch.refresh_from_db()
     assert batch.status == "previewing" and not batch.plan
 
@@ -238,5 +238,5 @@ def test_another_user_does_not_see_the_job_on_the_batch(users, plan_year):
     batch = ImportBatch.objects.get()
     job = Job.objects.get()
     page = client_for(users["city"]).get(batch.get_absolute_url()).content.decode()
-    assert "being checked in the background" in page and job.get_absolute_url() not in page
+    assert "正在后台检查" in page and job.get_absolute_url() not in page
     assert client_for(users["city"]).get(job.get_absolute_url()).status_code == 404

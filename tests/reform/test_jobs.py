@@ -31,7 +31,7 @@ def count_rows(job, progress):
 
 def _start(user, **params):
     return job_start(
-        user=user, kind="tests.reform.test_jobs.count_rows", title="Count", params=params
+        user=user, kind="tests.reform.test_jobs.count_rows", title=lambda: "Count", params=params
     )
 
 
@@ -96,9 +96,7 @@ def test_an_error_fails_the_job_with_a_message(users, settings):
     settings.TASKS = IMMEDIATE
     _start(users["county"], rows=5, crash_at=2)  # the task's own result is failed too
     job = Job.objects.get()
-    assert (
-        job.status == Job.Status.FAILED and "nothing of it was saved" in job_state(job)["message"]
-    )
+    assert job.status == Job.Status.FAILED and "其内容均未保存" in job_state(job)["message"]
 
 
 def test_a_job_whose_worker_died_is_shown_failed_with_a_retry(client, users, settings):
@@ -120,7 +118,7 @@ def test_a_job_whose_worker_died_is_shown_failed_with_a_retry(client, users, set
     job.refresh_from_db()
     state = job_state(job)
     assert state["status"] == "failed" and state["retry"] is True
-    assert "stopped" in state["message"]
+    assert "已停止" in state["message"]
     settings.TASKS = IMMEDIATE
     assert job_retry(job) is True
     job.refresh_from_db()
@@ -182,3 +180,29 @@ def test_progress_inside_a_transaction_is_seen_by_other_servers_on_postgresql(us
     finally:
         progress.close()
         other.close()
+
+
+def test_messages_and_titles_are_in_the_readers_language(users, settings):
+    from django.utils import translation
+
+    settings.TASKS = IMMEDIATE
+    _start(users["county"], rows=3, crash_at=1)
+    job = Job.objects.get()
+    with translation.override("en"):
+        assert "nothing of it was saved" in job_state(job)["message"]
+    with translation.override("zh-hans"):
+        assert "其内容均未保存" in job_state(job)["message"]
+
+
+def test_the_job_page_and_status_answer_in_a_fixed_number_of_queries(
+    client, users, django_assert_num_queries
+):
+    client.force_login(users["county"])
+    client.get(reverse("job_status", args=[0]))  # caches warmed (the region tree)
+    for total in (10, 100_000):
+        job = Job.objects.create(user=users["county"], kind="x", title="t", total=total, done=7)
+        # The session, the user, the job.
+        with django_assert_num_queries(3):
+            client.get(reverse("job_status", args=[job.pk]))
+        with django_assert_num_queries(4):  # and the user's region, named in the header
+            assert client.get(reverse("job_detail", args=[job.pk])).status_code == 200
