@@ -18,7 +18,7 @@ from pilots.imports import apply, jobs, plan, undo
 from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
-from reform.jobs import is_stale
+from reform.jobs import is_stale, job_state
 from reform.messages import render as render_message
 from reform.models import Job, Region
 from reform.paging import page_number, page_size, paginate
@@ -113,7 +113,8 @@ def import_detail(request, pk: int):
     scope, batch = _batch(request, pk)
     context = {
         "batch": batch,
-        "job": _visible_job(request, batch),
+        "job": (job := _visible_job(request, batch)),
+        "job_state": job_state(job) if job else None,
         "can_write": scope.can_write,
         "link_counts": _link_counts(batch),
         "written": _written_links(batch),

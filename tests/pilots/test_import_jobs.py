@@ -170,6 +170,9 @@ def test_a_worker_killed_mid_confirm_leaves_nothing_written_and_the_job_runs_aga
     settings.JOBS_STALE_MINUTES = 5
     page = client.get(job.get_absolute_url()).content.decode()
     assert "已停止" in page and 'id="job-retry" hidden' not in page
+    batch_page = client.get(batch.get_absolute_url()).content.decode()
+    section = batch_page[batch_page.index('id="import-job"') :]
+    assert "保存 big.xlsx</a> · 失败 · 已处理" in section  # the batch's page says so too
     monkeypatch.undo()
     settings.IMPORT_BACKGROUND_ROWS = 3
     assert client.post(reverse("job_retry", args=[job.pk])).status_code == 302
