@@ -5,7 +5,7 @@ Only the user who started a job (or an administrator) sees it; to anyone else it
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reform.jobs import job_retry, job_state
 from reform.models import Job
 from reform.scopes import scope_for
+from reform.storage import open_stored
 
 
 def _job(request, pk: int) -> Job:
@@ -46,3 +47,14 @@ def job_retry_view(request, pk: int):
     else:
         messages.error(request, _("This task has not failed; it was not started again."))
     return redirect(job)
+
+
+@login_required
+@require_GET
+def job_file_view(request, pk: int):
+    """The file a finished job made (a document, an export)."""
+    job = _job(request, pk)
+    if job.status != Job.Status.DONE or not job.result_file:
+        raise Http404
+    stored = open_stored(job.result_file, label=job.result_name, back_url=job.get_absolute_url())
+    return FileResponse(stored, as_attachment=True, filename=job.result_name)

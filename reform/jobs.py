@@ -25,7 +25,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -163,6 +165,19 @@ class Progress:
         if self._side is not None:
             self._side.close()
             self._side = None
+
+
+def job_file(job: Job, content: bytes, filename: str) -> str:
+    """Keep a file the job made where every app server reads it; the address of its download
+    (for the job's function to return as its result)."""
+    if job.result_file:
+        job.result_file.delete(save=False)
+    job.result_file.save(f"{job.pk}-{job.attempts}.bin", ContentFile(content), save=False)
+    job.result_name = filename[:255]
+    Job.objects.filter(pk=job.pk).update(
+        result_file=job.result_file.name, result_name=job.result_name
+    )
+    return reverse("job_file", args=[job.pk])
 
 
 @task()

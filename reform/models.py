@@ -456,6 +456,9 @@ class Job(models.Model):
     done = models.PositiveIntegerField(_("rows done"), default=0)
     total = models.PositiveIntegerField(_("rows in all"), default=0)
     result_url = models.CharField(_("result"), max_length=500, blank=True)
+    # A document or export the job made: downloaded through job_file (the same scoping).
+    result_file = models.FileField(_("file made"), upload_to="jobs/", blank=True)
+    result_name = models.CharField(_("file name"), max_length=255, blank=True)
     # A stored message (reform.messages), shown in the reader's language.
     message = models.JSONField(_("message"), null=True, blank=True)
     task_id = models.CharField(_("task"), max_length=64, blank=True)

@@ -253,6 +253,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# The case collection (.docx) of more selected cases than this is made by a background task.
+COLLECTION_BACKGROUND_CASES = envint("COLLECTION_BACKGROUND_CASES", "20")
 # Background tasks (reform/jobs.py): the Django Tasks API (backport django-tasks) with its
 # database backend, so SQLite and PostgreSQL both work and no other server is needed. Workers:
 # `manage.py db_worker` (dev.py serve starts one; README, "Deployment").

@@ -21,6 +21,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/status", job_views.job_status, name="job_status"),
     path("jobs/<int:pk>/retry", job_views.job_retry_view, name="job_retry"),
+    path("jobs/<int:pk>/file", job_views.job_file_view, name="job_file"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,8 +1,11 @@
 """Permission-matrix rows of a background job's pages (reform/job_views.py).
 
-A job started by the county official of 东海县: that user and administrators see it; to every
-other role (city staff, another county, township, leader, reviewer) it does not exist (404).
+Jobs started by the county official of 东海县 (a failed one, a finished one with its file):
+that user and administrators see them; to every other role (city staff, another county,
+township, leader, reviewer) they do not exist (404).
 """
+
+from django.core.files.base import ContentFile
 
 from reform.models import Job, User
 from tests.matrix import ROLES
@@ -22,10 +25,19 @@ def build(world: dict) -> None:
         status=Job.Status.FAILED,
         total=3,
     )
+    world["done_job"] = done = Job.objects.create(
+        user=User.objects.get(username="county"),
+        kind="tests.reform.test_jobs.count_rows",
+        title="矩阵文件",
+        status=Job.Status.DONE,
+        result_name="矩阵.docx",
+    )
+    done.result_file.save("matrix.bin", ContentFile(b"PK"), save=True)
 
 
 CASES = [
     {"url": "job_detail", "args": lambda w: [w["job"].pk], "get": OWN, "post": None},
     {"url": "job_status", "args": lambda w: [w["job"].pk], "get": OWN, "post": None},
+    {"url": "job_file", "args": lambda w: [w["done_job"].pk], "get": OWN, "post": None},
     {"url": "job_retry", "args": lambda w: [w["job"].pk], "get": GET_ONLY, "post": RETRY},
 ]
