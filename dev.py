@@ -8,6 +8,7 @@ python3 dev.py test [ARGS]      the whole test suite (ARGS go to pytest)
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -49,7 +50,34 @@ def serve(args: list[str]) -> None:
     print(
         f"\nThe site runs at http://{address}/ — sign in with an account above. Ctrl+C stops it.\n"
     )
-    os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", address], env)
+    # The background worker (long imports, reform/jobs.py) runs beside the site and stops with
+    # it. Each runs in a session of its own, so that stopping it stops its children too.
+    session = {"start_new_session": True} if os.name == "posix" else {}
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT, env=env, **session)
+    site = subprocess.Popen(
+        [str(PYTHON), "manage.py", "runserver", address], cwd=ROOT, env=env, **session
+    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped by a signal, not Ctrl+C
+    try:
+        site.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (site, worker):
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    if os.name == "posix":
+        os.killpg(process.pid, signal.SIGTERM)
+    else:
+        process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def test(args: list[str]) -> None:

@@ -388,6 +388,8 @@ class ImportBatch(models.Model):
     """
 
     class Status(models.TextChoices):
+        # A large upload is checked by a background task (pilots/imports/jobs.py).
+        PREVIEWING = "previewing", _("being checked")
         PREVIEWED = "previewed", _("previewed")
         APPLIED = "applied", _("applied")
         DISCARDED = "discarded", _("discarded")

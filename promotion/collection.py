@@ -32,8 +32,9 @@ def _facts(case: Case) -> list[list[str]]:
     ]
 
 
-def collection_bytes(*, plan_year: PlanYear, cases: list[Case]) -> bytes:
-    """The .docx file; `cases` come from selectors.case_collection (pilots, photos loaded)."""
+def collection_bytes(*, plan_year: PlanYear, cases: list[Case], progress=None) -> bytes:
+    """The .docx file; `cases` come from selectors.case_collection (pilots, photos loaded).
+    `progress(done, total)` hears of each case written (a background job's, reform.jobs)."""
     writer = DocumentWriter()
     for _blank in range(6):
         writer.paragraph("")
@@ -48,6 +49,8 @@ def collection_bytes(*, plan_year: PlanYear, cases: list[Case]) -> bytes:
     writer.page_break()
     writer.table_of_contents(_("Contents"))
     for index, case in enumerate(cases, start=1):
+        if progress is not None:
+            progress(index - 1, len(cases))
         writer.page_break()
         writer.heading(f"{index}. {case.title}", level=1)
         writer.table(_facts(case), header=False, widths=[3.5, 11.5])

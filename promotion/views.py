@@ -8,6 +8,7 @@ cases are the library, read by every signed-in user. Anything else answers 404.
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,6 +22,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from pilots.models import Pilot
+from promotion import jobs as promotion_jobs
 from promotion import selectors, services
 from promotion.collection import collection_bytes, collection_title
 from promotion.filtersets import CaseFilter, LibraryFilter
@@ -373,6 +375,9 @@ def case_collection(request):
             % {"year": plan_year.year},
         )
         return redirect("promotion:case_library")
+    if len(cases) > settings.COLLECTION_BACKGROUND_CASES:
+        # Photos of many cases take seconds: a background job, its page shows the progress.
+        return redirect(promotion_jobs.start_collection(plan_year, request.user, len(cases)))
     response = HttpResponse(
         collection_bytes(plan_year=plan_year, cases=cases), content_type=DOCX_TYPE
     )

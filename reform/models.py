@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from reform.industry_codes import match_key, sector_of
+from reform.messages import render
 from reform.places import place_conflicts
 
 
@@ -506,3 +507,55 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class Job(models.Model):
+    """A piece of long work a user started, run by a background worker (reform/jobs.py).
+
+    Its progress is kept here, in the database, so that every app server shows the same bar.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for a worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=100, blank=True, db_index=True)
+    # A stored message (reform.messages): the title in the reader's language.
+    title = models.JSONField(_("title"), default=list)
+    params = models.JSONField(_("parameters"), default=dict)
+    user = models.ForeignKey(
+        User, verbose_name=_("started by"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    # A document or export the job made: downloaded through job_file (the same scoping).
+    result_file = models.FileField(_("file made"), upload_to="jobs/", blank=True)
+    result_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # A stored message (reform.messages), shown in the reader's language.
+    message = models.JSONField(_("message"), null=True, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last progress"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.title_text
+
+    def get_absolute_url(self) -> str:
+        return reverse("job_detail", args=[self.pk])
+
+    @property
+    def title_text(self) -> str:
+        return render(self.title)

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "reform",
     "pilots",
     "clusters",
@@ -277,10 +279,22 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 # Uploads (Excel import): limits are settings, the defaults are the work plan's sizes.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "50000")
+# An upload, confirm or undo of more rows than this runs as a background task (reform/jobs.py).
+IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", "2000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 # Files people attach (evidence, photos, write-ups; reform/files.py).
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# The case collection (.docx) of more selected cases than this is made by a background task.
+COLLECTION_BACKGROUND_CASES = envint("COLLECTION_BACKGROUND_CASES", "20")
+# Background tasks (reform/jobs.py): the Django Tasks API (backport django-tasks) with its
+# database backend, so SQLite and PostgreSQL both work and no other server is needed. Workers:
+# `manage.py db_worker` (dev.py serve starts one; README, "Deployment").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running task that recorded no progress for this many minutes is shown as failed (its worker
+# died); the page offers to run it again.
+JOBS_STALE_MINUTES = envint("JOBS_STALE_MINUTES", "5")
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from dashboards.landing import SignInView
-from reform import views
+from reform import job_views, views
 
 urlpatterns = [
     path("", include("dashboards.urls")),
@@ -18,6 +18,10 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("demonstration/", include("demonstration.urls")),
     path("promotion/", include("promotion.urls")),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/status", job_views.job_status, name="job_status"),
+    path("jobs/<int:pk>/retry", job_views.job_retry_view, name="job_retry"),
+    path("jobs/<int:pk>/file", job_views.job_file_view, name="job_file"),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,7 @@ from pilots.imports.plan import (
     R_PILOT_CHANGES,
     R_PILOT_VALUES,
     R_VALUES,
+    Progress,
     StateDigest,
     attnames,
     batch_revalidate,
@@ -200,7 +201,9 @@ class NotPreviewed(Exception):
     """The batch was applied, discarded or failed meanwhile (a second click, another tab)."""
 
 
-def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
+def batch_apply(
+    *, batch: ImportBatch, user: User, scope: Scope, progress: Progress | None = None
+) -> ImportBatch:
     """Apply exactly the previewed plan in one transaction, or raise StalePreview.
 
     When a matched record changed after the preview, the transaction is rolled back: the batch
@@ -214,7 +217,7 @@ def batch_apply(*, batch: ImportBatch, user: User, scope: Scope) -> ImportBatch:
             batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if batch.status != ImportBatch.Status.PREVIEWED:
                 raise NotPreviewed(batch.status)
-            _apply_rows(batch, user, scope)
+            _apply_rows(batch, user, scope, progress)
     except _Stale:
         batch.refresh_from_db()
         batch_revalidate(batch=batch, scope=scope)
@@ -288,7 +291,9 @@ PILOT_INSERT = [
 ]
 
 
-def _apply_rows(batch: ImportBatch, user: User | None, scope: Scope) -> None:
+def _apply_rows(
+    batch: ImportBatch, user: User | None, scope: Scope, progress: Progress | None = None
+) -> None:
     """Write the plan a chunk of rows at a time; raise _Stale (rolling back) at the end if any
     matched record differs from what the preview saw, at once if a row lies outside `scope`."""
     now = timezone.now()
@@ -298,7 +303,11 @@ def _apply_rows(batch: ImportBatch, user: User | None, scope: Scope) -> None:
     digest = StateDigest()
     undo = _UndoLog()
     places = Places()
+    total, done = batch.row_count - batch.rows_rejected, 0
     for rows in _batched(iter_plan_rows(batch, with_changes=False), CHUNK):
+        if progress is not None:
+            progress(done, total)
+        done += len(rows)
         existing, pilots = load_existing([row[R_CODE] for row in rows], batch.plan_year_id)
         created, updated, before, enterprise_rows = [], [], [], []
         for row in rows:

@@ -17,12 +17,13 @@ import gzip
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
 from pilots.imports.messages import say
@@ -62,6 +63,9 @@ from reform.messages import from_lazy, in_every_language, render
 from reform.models import PlanYear, User
 from reform.scopes import Scope
 from reform.text import normalise_text
+
+# progress(done, total): how far a background task got (reform.jobs.Progress).
+Progress = Callable[[int, int], None]
 
 # Compared after normalising: full-width and half-width forms are the same text. (Phones have
 # one stored form, reform.phones: a stored phone written otherwise is changed to it.)
@@ -137,7 +141,9 @@ class Preview:
         return self._file
 
 
-def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview:
+def build_preview(
+    table: Table, *, scope: Scope, plan_year: PlanYear, progress: Progress | None = None
+) -> Preview:
     """Check every row and compare it with the database; writes nothing.
 
     Two passes: the first only gathers the credit codes (for duplicates); the second loads the
@@ -173,7 +179,10 @@ def build_preview(table: Table, *, scope: Scope, plan_year: PlanYear) -> Preview
     link_counts = dict.fromkeys(lookups.resolvers, 0)
 
     rows = iter(table.rows)  # a second pass: the reader streams the rows again
-    for start in range(0, len(row_codes), CHUNK):
+    total = len(row_codes)
+    for start in range(0, total, CHUNK):
+        if progress is not None:
+            progress(start, total)
         # The records this chunk of rows may match; a chunk at a time keeps memory flat.
         chunk_codes = {code for code in row_codes[start : start + CHUNK] if code}
         existing, pilots = load_existing(list(chunk_codes), plan_year.pk)
@@ -421,9 +430,19 @@ def read_upload(data: bytes) -> Table:
 
 
 def batch_create(
-    *, data: bytes, filename: str, user: User, scope: Scope, plan_year: PlanYear
+    *,
+    data: bytes,
+    filename: str,
+    user: User,
+    scope: Scope,
+    plan_year: PlanYear,
+    background_rows: int | None = None,
 ) -> ImportBatch:
-    """Keep the upload and its preview as a batch; a file that cannot be read is a failed one."""
+    """Keep the upload and its preview as a batch; a file that cannot be read is a failed one.
+
+    With more rows than `background_rows`, the batch is kept as PREVIEWING, without a preview:
+    batch_preview (run by a background task) checks it.
+    """
     batch = ImportBatch(
         original_name=filename[:255],
         sha256=hashlib.sha256(data).hexdigest(),
@@ -457,6 +476,10 @@ def batch_create(
         batch.header_row = table.header_row
         batch.message_code = say("no_rows", row=table.header_row)
         batch.message = render(batch.message_code)
+    elif background_rows is not None and len(table.rows) > background_rows:
+        batch.status = ImportBatch.Status.PREVIEWING
+        batch.header_row = table.header_row
+        batch.row_count = len(table.rows)
     else:
         try:
             preview = build_preview(table, scope=scope, plan_year=plan_year)
@@ -468,6 +491,28 @@ def batch_create(
             _store_preview(batch, preview)
     batch.save()
     return batch
+
+
+def batch_preview(*, batch: ImportBatch, scope: Scope, progress: Progress | None = None) -> bool:
+    """Check a PREVIEWING batch (a background task): its preview, then PREVIEWED. Safe to run
+    again: the preview is written anew and the status changes only from PREVIEWING. False when
+    the batch was no longer waiting for it (checked already, or discarded)."""
+    batch.refresh_from_db()
+    if batch.status != ImportBatch.Status.PREVIEWING:
+        return False
+    scope = batch_scope(batch, scope)
+    with batch.original.open("rb") as handle:
+        data = handle.read()
+    table = read_upload(data)
+    preview = build_preview(table, scope=scope, plan_year=batch.plan_year, progress=progress)
+    with transaction.atomic():
+        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if current.status != ImportBatch.Status.PREVIEWING:
+            return False
+        _store_preview(current, preview)
+        current.status = ImportBatch.Status.PREVIEWED
+        current.save()
+    return True
 
 
 def batch_revalidate(*, batch: ImportBatch, scope: Scope) -> ImportBatch:

@@ -17,6 +17,7 @@ from pilots.imports.plan import (
     ENTERPRISE_VALUES,
     PILOT_COLUMNS,
     PILOT_VALUES,
+    Progress,
     chunks,
 )
 from pilots.models import Enterprise, ImportBatch, Pilot
@@ -43,7 +44,7 @@ def batch_changed_since(batch: ImportBatch, undo: dict) -> int:
     return changed
 
 
-def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
+def batch_undo(*, batch: ImportBatch, user: User, progress: Progress | None = None) -> ImportBatch:
     """Put every record the batch touched back as it was, if none changed since."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -75,18 +76,23 @@ def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
             items = undo.get(f"links:{name}")
             if items:
                 extension.undo(batch, items, user)
-        _delete_with_history(Pilot, undo["pilots_created"], user, reason, now)
-        _restore(Pilot, PILOT_COLUMNS, PILOT_VALUES, undo["pilots_before"], user, reason, now)
-        _delete_with_history(Enterprise, undo["enterprises_created"], user, reason, now)
-        _restore(
-            Enterprise,
-            ENTERPRISE_COLUMNS,
-            ENTERPRISE_VALUES,
-            undo["enterprises_before"],
-            user,
-            reason,
-            now,
-        )
+        steps = [
+            (_delete_with_history, Pilot, (), undo["pilots_created"]),
+            (_restore, Pilot, (PILOT_COLUMNS, PILOT_VALUES), undo["pilots_before"]),
+            (_delete_with_history, Enterprise, (), undo["enterprises_created"]),
+            (
+                _restore,
+                Enterprise,
+                (ENTERPRISE_COLUMNS, ENTERPRISE_VALUES),
+                undo["enterprises_before"],
+            ),
+        ]
+        total, done = sum(len(items) for *_, items in steps), 0
+        for step, model, columns, items in steps:
+            if progress is not None:
+                progress(done, total)
+            step(model, *columns, items, user, reason, now)
+            done += len(items)
         batch.status = ImportBatch.Status.UNDONE
         batch.undone_at = now
         batch.undone_by = user

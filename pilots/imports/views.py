@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilots import quotas, selectors, writers
-from pilots.imports import apply, plan, undo
+from pilots.imports import apply, jobs, plan, undo
 from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.workbooks import error_workbook, template_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
+from reform.jobs import is_stale, job_state
 from reform.messages import render as render_message
-from reform.models import Region
+from reform.models import Job, Region
 from reform.paging import page_number, page_size, paginate
 from reform.scopes import get_object_in_scope, require_write, scope_for
 from reform.selectors import plan_year_current
@@ -89,7 +90,10 @@ def import_upload(request):
             user=request.user,
             scope=scope,
             plan_year=plan_year,
+            background_rows=settings.IMPORT_BACKGROUND_ROWS,
         )
+        if batch.status == ImportBatch.Status.PREVIEWING:
+            return redirect(jobs.start(jobs.PREVIEW, batch, request.user))
         return redirect(batch)
     return render(
         request,
@@ -109,6 +113,8 @@ def import_detail(request, pk: int):
     scope, batch = _batch(request, pk)
     context = {
         "batch": batch,
+        "job": (job := _visible_job(request, batch)),
+        "job_state": job_state(job) if job else None,
         "can_write": scope.can_write,
         "link_counts": _link_counts(batch),
         "written": _written_links(batch),
@@ -150,6 +156,39 @@ def import_detail(request, pk: int):
             .first(),
         )
     return render(request, "pilots/import_detail.html", context)
+
+
+def _visible_job(request, batch: ImportBatch) -> Job | None:
+    """The batch's background job, when it is the reader's own (or the reader is an
+    administrator): its page shows how far it got."""
+    job = jobs.batch_job(batch)
+    if job is None or not (job.user_id == request.user.pk or scope_for(request.user).is_admin):
+        return None
+    return job
+
+
+def _busy(request, batch: ImportBatch) -> bool:
+    """A background job of the batch is waiting or running: say so, and start nothing."""
+    if batch.status == ImportBatch.Status.PREVIEWING:
+        messages.error(
+            request,
+            _(
+                "This upload is still being checked; it can be confirmed when its preview is "
+                "ready. Nothing was changed."
+            ),
+        )
+        return True
+    job = jobs.batch_job(batch)
+    if job and job.status in (Job.Status.QUEUED, Job.Status.RUNNING) and not is_stale(job):
+        messages.error(
+            request,
+            _(
+                "A background task is already working on this import; wait until it has "
+                "finished. Nothing else was started."
+            ),
+        )
+        return True
+    return False
 
 
 def _plan_page(batch: ImportBatch, number: int, size: int):
@@ -289,9 +328,13 @@ def _link_counts(batch: ImportBatch) -> list[tuple[str, int]]:
 def import_confirm(request, pk: int):
     scope, batch = _batch(request, pk)
     require_write(scope)
+    if _busy(request, batch):
+        return redirect(batch)
     if batch.status != ImportBatch.Status.PREVIEWED:
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
+    if jobs.runs_in_background(batch):
+        return redirect(jobs.start(jobs.APPLY, batch, request.user))
     try:
         batch = apply.batch_apply(batch=batch, user=request.user, scope=scope)
     except apply.NotPreviewed:
@@ -353,6 +396,10 @@ def import_undo(request, pk: int):
             messages.error(request, _("Only an applied import can be undone."))
             return redirect(batch)
         return render(request, "pilots/import_ask.html", {"batch": batch, "action": "undo"})
+    if _busy(request, batch):
+        return redirect(batch)
+    if batch.status == ImportBatch.Status.APPLIED and jobs.runs_in_background(batch):
+        return redirect(jobs.start(jobs.UNDO, batch, request.user))
     try:
         undo.batch_undo(batch=batch, user=request.user)
     except undo.CannotUndo as exc:
