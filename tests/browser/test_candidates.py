@@ -14,8 +14,8 @@ def test_a_county_official_proposes_a_candidate_and_sees_the_pipeline_grow(
     zone = make_zone(DONGHAI, name="东海省级开发区")
     make_pilot(plan_year, tier="county", park=zone)  # 1 of 8 in development zones
     make_enterprise(name="东海新材料有限公司", park=zone, employee_count=20)
-    make_enterprise(name="东海龙头有限公司", park=zone, industry="food", is_leading=True)
-    make_enterprise(name="园区外企业", industry="food")  # no candidate of the zone rule
+    make_enterprise(name="东海龙头有限公司", park=zone, core_industry="", is_leading=True)
+    make_enterprise(name="园区外企业", core_industry="")  # no candidate of the zone rule
 
     sign_in(page, live_server, "county")  # lands on 东海县's page
     line = page.locator("#gap-candidates-county_dev_zone")
