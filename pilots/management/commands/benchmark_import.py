@@ -296,7 +296,7 @@ def write_workbook(path: Path, size: int, *, changed: bool, broken_every: int = 
                 f"138{number:08d}",
                 f"东海县某路{number}号",
                 "县级" if number % 3 else "乡镇级",
-                "已确定" if not changed else "示范单位",
+                "已确定" if not changed else "拟推荐",  # 示范单位 comes from a naming only
             ]
         )
     workbook.save(path)
