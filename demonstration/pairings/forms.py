@@ -129,6 +129,18 @@ class PairingForm(forms.ModelForm):
         sent = self.data.getlist(self.add_prefix("partners"))
         return [chosen[value] for value in sent if value in chosen]
 
+    def service_fields(self) -> dict:
+        """What pairing_create and pairing_update take from the form."""
+        data = self.cleaned_data
+        return {
+            "plan_year": data["plan_year"],
+            "kind": data["kind"],
+            "lead": data["lead"],
+            "partners": self.partners_as_chosen(),
+            "starts_on": data["starts_on"],
+            "goals": data["goals"],
+        }
+
 
 class PairingEndForm(forms.Form):
     """Not a model form: the pairing's constraints hold only once the service has ended it."""

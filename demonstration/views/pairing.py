@@ -154,17 +154,8 @@ def pairing_create(request):
     require_write(scope)
     form = PairingForm(request.POST or None, scope=scope, initial=_prefill(request, scope))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            pairing = services.pairing_create(
-                user=request.user,
-                plan_year=data["plan_year"],
-                kind=data["kind"],
-                lead=data["lead"],
-                partners=form.partners_as_chosen(),
-                starts_on=data["starts_on"],
-                goals=data["goals"],
-            )
+            pairing = services.pairing_create(user=request.user, **form.service_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -182,17 +173,9 @@ def pairing_edit(request, pk: int):
         return redirect(pairing)
     form = PairingForm(request.POST or None, instance=pairing, scope=scope)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             pairing = services.pairing_update(
-                pairing=pairing,
-                user=request.user,
-                plan_year=data["plan_year"],
-                kind=data["kind"],
-                lead=data["lead"],
-                partners=form.partners_as_chosen(),
-                starts_on=data["starts_on"],
-                goals=data["goals"],
+                pairing=pairing, user=request.user, **form.service_fields()
             )
         except ValidationError as error:
             form.add_error(None, error)
