@@ -11,11 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, GuidanceStation
 from demonstration.demo import seed_pairing_demo, seed_selection_demo
 from pilots.models import Enterprise, Pilot, PilotPlan
+from pilots.snapshots import grow_snapshots, snapshot_rows, take_snapshot
 from promotion.demo import seed_promotion_demo
 from reform.creditcode import ALPHABET, make_credit_code
 from reform.industries import industry_q
@@ -453,7 +455,34 @@ def seed_demo(*, enterprises: int = 3000, seed: int = 2026) -> DemoResult:
     )
     # Pairings: 大手牵小手 this year, 示范带试点 led by last year's named units (issue 12).
     seed_pairing_demo(previous=years[PREVIOUS_YEAR], current=years[CURRENT_YEAR], seed=seed)
+    seed_snapshots(previous=years[PREVIOUS_YEAR], current=years[CURRENT_YEAR])
     return DemoResult(enterprises=len(created), pilots=len(pilots), users=users)
+
+
+def seed_snapshots(*, previous: PlanYear, current: PlanYear) -> None:
+    """Weekly progress snapshots, so that the trend lines of the overview and the county pages
+    have a past to draw: the previous plan year's all year, this year's from 1 January to
+    today, each growing evenly to the year's figures (the demo's pilots have no history of
+    their own)."""
+    today = timezone.localdate()
+    last_year_end = datetime.date(previous.year, 12, 31)
+    take_snapshot(previous, last_year_end)
+    grow_snapshots(
+        previous,
+        datetime.date(previous.year, 1, 1),
+        last_year_end - datetime.timedelta(days=1),
+        like=snapshot_rows(previous, last_year_end),
+        step_days=7,
+    )
+    if today.year == current.year:
+        take_snapshot(current, today)
+        grow_snapshots(
+            current,
+            datetime.date(current.year, 1, 1),
+            today - datetime.timedelta(days=1),
+            like=snapshot_rows(current, today),
+            step_days=7,
+        )
 
 
 def seed_clusters_and_stations(rng: random.Random, plan_year: PlanYear) -> None:

@@ -19,9 +19,12 @@ from pilots.quotas import percent_of
 from reform.models import PlanYear, Region
 
 
-def pairing_context(plan_year: PlanYear, region: Region) -> tuple[dict, list]:
-    """The page's pairing figures and the download table they come with."""
-    figures = pairing_figures(plan_year=plan_year, within=region)
+def pairing_context(
+    plan_year: PlanYear, region: Region, county_ids: list[int] | None = None
+) -> tuple[dict, list]:
+    """The page's pairing figures and the download table they come with (`county_ids`: a city
+    page's county-level units, `Progress.county_ids`)."""
+    figures = pairing_figures(plan_year=plan_year, within=region, county_ids=county_ids)
     kinds = [
         Count(str(label), figures.active_by_kind[kind], _("active pairings by kind"))
         for kind, label in Pairing.Kind.choices

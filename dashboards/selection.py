@@ -21,6 +21,7 @@ from demonstration.selectors import (
     running_round_with_progress,
 )
 from pilots.models import Pilot
+from pilots.quotas import Progress as QuotaProgress
 from pilots.quotas import pilot_list_url
 from reform.models import PlanYear, Region
 from reform.scopes import Scope
@@ -73,9 +74,11 @@ def units_list_url(plan_year: PlanYear, county: Region) -> str:
     )
 
 
-def _units(plan_year: PlanYear, region: Region, scope: Scope) -> list[dict]:
+def _units(
+    plan_year: PlanYear, region: Region, scope: Scope, progress: QuotaProgress | None
+) -> list[dict]:
     rows = []
-    for row in demonstration_units_by_county(plan_year, within=region):
+    for row in demonstration_units_by_county(plan_year, within=region, progress=progress):
         url = units_list_url(plan_year, row.county) if scope.covers(row.county) else ""
         rows.append(
             {"name": row.county.name, "code": row.county.code, "count": row.count, "url": url}
@@ -117,9 +120,12 @@ def round_width(count: int, largest: int) -> int:
     return (200 * count + largest) // (2 * largest)
 
 
-def selection_context(plan_year: PlanYear, region: Region, scope: Scope) -> tuple[dict, list]:
-    """The page's selection figures and the download tables they come with."""
-    units = _units(plan_year, region, scope)
+def selection_context(
+    plan_year: PlanYear, region: Region, scope: Scope, progress: QuotaProgress | None = None
+) -> tuple[dict, list]:
+    """The page's selection figures and the download tables they come with (`progress`: the
+    page's quota progress, which counts the demonstration units with its pilots)."""
+    units = _units(plan_year, region, scope, progress)
     selection = _round(plan_year, region, scope)
     context = {
         "demonstration_units": units,

@@ -418,8 +418,8 @@ def _city_context(
         return {**figures, "table_list": tables}
     makeup = cached_figures["makeup"]
     promotion, promotion_tables = promotion_context(plan_year, city, cached_figures["promotion"])
-    selection, selection_tables = selection_context(plan_year, city, scope)
-    pairing, pairing_tables = pairing_context(plan_year, city)
+    selection, selection_tables = selection_context(plan_year, city, scope, progress)
+    pairing, pairing_tables = pairing_context(plan_year, city, county_ids=progress.county_ids)
     return {
         **promotion,
         **selection,
@@ -493,7 +493,7 @@ def _county_context(
         plan_year=plan_year, region=county, tiers=[Pilot.Tier.COUNTY, Pilot.Tier.CITY]
     )
     promotion, promotion_tables = promotion_context(plan_year, county)
-    selection, selection_tables = selection_context(plan_year, county, scope)
+    selection, selection_tables = selection_context(plan_year, county, scope, progress)
     pairing, pairing_tables = pairing_context(plan_year, county)
     return {
         **figures,

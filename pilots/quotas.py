@@ -215,6 +215,9 @@ class Progress:
     rules: dict[str, RuleSummary]
     by_region: dict[tuple[int, str], RuleProgress]
     regions: dict[int, Region]
+    # Demonstration units (pilots of any tier whose status is demonstration) by county-level
+    # unit, read with the counts above; None for a snapshot's progress (it keeps no such count).
+    demonstration_by_county: dict[int, int] | None = None
 
     @property
     def has_targets(self) -> bool:
@@ -303,27 +306,39 @@ def pipeline_q(prefix: str = "") -> Q:
 def pilots_within(
     plan_year: PlanYear, within: Region | None = None, *, county_ids: list[int] | None = None
 ) -> QuerySet[Pilot]:
-    """The plan year's pilots of enterprises lying in a region (any level), or all of them.
+    """The plan year's pilots of enterprises lying in a region (any level), or all of them."""
+    return Pilot.objects.filter(pilot_within_q(within, county_ids=county_ids), plan_year=plan_year)
+
+
+def pilot_within_q(
+    within: Region | None, prefix: str = "", *, county_ids: list[int] | None = None
+) -> Q:
+    """Pilots (reached through `prefix`: "pilot__" from a link to one) of enterprises lying in a
+    region of any level; every pilot when `within` is None.
 
     Above county level the pilots are narrowed by a literal list of county ids (`county_ids`
     when the caller has the regions already, else one small query): PostgreSQL then plans an
     index scan of the enterprises of those counties, about three times faster on a province's
     data than a join through the region table.
     """
-    pilots = Pilot.objects.filter(plan_year=plan_year)
     if within is None:
-        return pilots
+        return Q()
     if within.level == Region.Level.COUNTY:
-        return pilots.filter(enterprise__county=within)
+        return Q(**{f"{prefix}enterprise__county": within})
     if within.level == Region.Level.TOWNSHIP:
-        return pilots.filter(enterprise__township=within)
+        return Q(**{f"{prefix}enterprise__township": within})
     if county_ids is None:
-        county_ids = list(
-            Region.objects.filter(level=Region.Level.COUNTY)
-            .filter(Q(parent=within) | Q(parent__parent=within))
-            .values_list("pk", flat=True)
-        )
-    return pilots.filter(enterprise__county_id__in=county_ids)
+        county_ids = county_ids_within(within)
+    return Q(**{f"{prefix}enterprise__county_id__in": county_ids})
+
+
+def county_ids_within(region: Region) -> list[int]:
+    """The county-level units of a city or a province (1 query)."""
+    return list(
+        Region.objects.filter(level=Region.Level.COUNTY)
+        .filter(Q(parent=region) | Q(parent__parent=region))
+        .values_list("pk", flat=True)
+    )
 
 
 def regions_within(within: Region | None = None) -> QuerySet[Region]:
@@ -367,6 +382,7 @@ def pilot_counts(
         )
         .annotate(
             counted=Count("pk", filter=counted),
+            demonstration=Count("pk", filter=Q(status=Pilot.Status.DEMONSTRATION)),
             dev_zone=Count("pk", filter=counted & in_zone),
             pipeline=Count("pk", filter=proposed),
             dev_zone_pipeline=Count("pk", filter=proposed & in_zone),
@@ -446,7 +462,10 @@ def quota_progress(plan_year: PlanYear, *, within: Region | None = None) -> Prog
 
     tallies: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     county_ids = [pk for pk, region in regions.items() if region.level == Region.Level.COUNTY]
+    demonstration = dict.fromkeys(county_ids, 0)
     for group in pilot_counts(plan_year, within, county_ids=county_ids):
+        if group["county_id"] in demonstration:
+            demonstration[group["county_id"]] += group["demonstration"]
         for region_id, rule, in_zone in rule_targets(
             group["tier"], group["county_id"], group["township_id"], regions
         ):
@@ -473,7 +492,13 @@ def quota_progress(plan_year: PlanYear, *, within: Region | None = None) -> Prog
             )
             summaries[rule].rows.append(row)
             by_region[(region.pk, rule)] = row
-    return Progress(plan_year=plan_year, rules=summaries, by_region=by_region, regions=regions)
+    return Progress(
+        plan_year=plan_year,
+        rules=summaries,
+        by_region=by_region,
+        regions=regions,
+        demonstration_by_county=demonstration,
+    )
 
 
 # The make-up of the pilots the work plan cares about -------------------------------------------

@@ -106,6 +106,76 @@ def take_snapshot(plan_year: PlanYear, day: datetime.date | None = None) -> int:
     return len(rows)
 
 
+def grow_snapshots(
+    plan_year: PlanYear,
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    like: tuple[list[ProgressSnapshot], list[ProgressSummarySnapshot]],
+    step_days: int = 1,
+) -> int:
+    """Snapshots of `plan_year` from `first` to `last`, one every `step_days`, growing evenly to
+    the figures of `like` (one day's snapshot rows and summary rows, `snapshot_rows`): what the
+    daily run would have kept had the pilots come in at an even pace.
+
+    For the demo and benchmark data sets only, which have no history of their pilots; real
+    snapshots are only ever taken from the figures of their day. Returns the days kept.
+    """
+    from pilots.quotas import status_of
+
+    rows, sums = like
+    length = (last - first).days + 1
+    days = 0
+    for offset in range(0, length, step_days):
+        share, day = (offset + 1) / length, first + datetime.timedelta(days=offset)
+        kept = []
+        for row in rows:
+            count, pipeline = int(row.count * share), int(row.pipeline * share)
+            kept.append(
+                ProgressSnapshot(
+                    date=day,
+                    plan_year=plan_year,
+                    region_id=row.region_id,
+                    rule=row.rule,
+                    count=count,
+                    pipeline=pipeline,
+                    target=row.target,
+                    gap=max((row.target or 0) - count, 0),
+                    status=status_of(count, row.target, rule_set=row.status != "unset"),
+                )
+            )
+        summaries = [
+            ProgressSummarySnapshot(
+                date=day,
+                plan_year=plan_year,
+                region_id=row.region_id,
+                rule=row.rule,
+                count=int(row.count * share),
+                target=row.target,
+                met=int(row.met * share),
+                regions=row.regions,
+            )
+            for row in sums
+        ]
+        with transaction.atomic():
+            ProgressSnapshot.objects.filter(plan_year=plan_year, date=day).delete()
+            ProgressSummarySnapshot.objects.filter(plan_year=plan_year, date=day).delete()
+            ProgressSnapshot.objects.bulk_create(kept, batch_size=2000)
+            ProgressSummarySnapshot.objects.bulk_create(summaries, batch_size=2000)
+        days += 1
+    return days
+
+
+def snapshot_rows(
+    plan_year: PlanYear, day: datetime.date
+) -> tuple[list[ProgressSnapshot], list[ProgressSummarySnapshot]]:
+    """The rows and summary rows of a plan year's snapshot of a day (for `grow_snapshots`)."""
+    return (
+        list(ProgressSnapshot.objects.filter(plan_year=plan_year, date=day)),
+        list(ProgressSummarySnapshot.objects.filter(plan_year=plan_year, date=day)),
+    )
+
+
 # Reading a past date ------------------------------------------------------------------------------
 
 

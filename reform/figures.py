@@ -47,12 +47,19 @@ WRITE = re.compile(
 MAYBE_WRITE = re.compile(r"\s*(?:WITH|MERGE|ALTER|DROP)\b", re.IGNORECASE)
 # Tables no figure is computed from, written on every sign-in or by this module itself.
 QUIET_TABLES = ("django_session", "axes_", "reform_dataversion", "django_tasks")
+# A sign-in stamps the user's last_login and nothing else (django.contrib.auth's
+# update_last_login): no figure reads it, and a busy morning's sign-ins would otherwise make every
+# cached figure obsolete again and again.
+SIGN_IN = re.compile(
+    r"""\s*UPDATE\s+"reform_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE\s+"reform_user"\."id"\s*=\s*%s\s*$""",
+    re.IGNORECASE,
+)
 
 
 def writes_data(sql: str) -> bool:
     match = WRITE.match(sql)
     if match is not None:
-        return not match.group(1).lower().startswith(QUIET_TABLES)
+        return not match.group(1).lower().startswith(QUIET_TABLES) and not SIGN_IN.match(sql)
     return MAYBE_WRITE.match(sql) is not None
 
 

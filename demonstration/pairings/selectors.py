@@ -37,8 +37,11 @@ from demonstration.models import (
 )
 from pilots.models import Pilot
 from pilots.ownership import OwnershipGroup, group_q
+from pilots.quotas import county_ids_within, pilot_within_q
 from reform.models import PlanYear, Region
 from reform.scopes import Scope
+
+LOCAL_LEVELS = (Region.Level.COUNTY, Region.Level.TOWNSHIP)
 
 PLACE = {"county": "county", "township": "township"}
 GROUPS = tuple(OwnershipGroup.values)  # state-owned, collective, non-public: the mix's order
@@ -209,29 +212,28 @@ def pilots_for_partnering(*, scope: Scope) -> QuerySet[Pilot]:
 # Figures for the overview and county pages (a fixed number of queries) ------
 
 
-def _pilot_within_q(region: Region | None, prefix: str) -> Q:
-    if region is None or region.level == Region.Level.CITY:
-        return Q()
-    if region.level == Region.Level.TOWNSHIP:
-        return Q(**{f"{prefix}enterprise__township": region})
-    return Q(**{f"{prefix}enterprise__county": region})
+def pairings_within(
+    *, plan_year: PlanYear, within: Region | None, county_ids: list[int] | None = None
+) -> QuerySet[Pairing]:
+    """The year's pairings with a partner inside the region (all of them without one).
 
-
-def pairings_within(*, plan_year: PlanYear, within: Region | None) -> QuerySet[Pairing]:
-    """The year's pairings with a partner inside the region."""
+    `county_ids`, the region's county-level units when the caller has them (a city page's
+    `Progress.county_ids`), saves the query that finds them."""
     pairings = Pairing.objects.filter(plan_year=plan_year)
-    if within is not None and within.level != Region.Level.CITY:
+    if within is not None:
         partner = PairingPartner.objects.filter(
-            Q(pairing=OuterRef("pk")) & _pilot_within_q(within, "pilot__")
+            Q(pairing=OuterRef("pk")) & pilot_within_q(within, "pilot__", county_ids=county_ids)
         )
         pairings = pairings.filter(Exists(partner))
     return pairings
 
 
-def small_pilots(*, plan_year: PlanYear, within: Region | None = None) -> QuerySet[Pilot]:
+def small_pilots(
+    *, plan_year: PlanYear, within: Region | None = None, county_ids: list[int] | None = None
+) -> QuerySet[Pilot]:
     """The year's small pilots (fewer than 300 employees) that have not withdrawn."""
     return Pilot.objects.filter(
-        _pilot_within_q(within, ""),
+        pilot_within_q(within, county_ids=county_ids),
         plan_year=plan_year,
         enterprise__employee_count__lt=SMALL_EMPLOYEE_LIMIT,
     ).exclude(status=Pilot.Status.WITHDRAWN)
@@ -262,11 +264,19 @@ class PairingFigures:
 
 
 def pairing_figures(
-    *, plan_year: PlanYear, within: Region | None = None, today: datetime.date | None = None
+    *,
+    plan_year: PlanYear,
+    within: Region | None = None,
+    today: datetime.date | None = None,
+    county_ids: list[int] | None = None,
 ) -> PairingFigures:
     """Pairings by kind and status, dormant ones, the mix of the active ones, and the small
-    pilots in an active pairing out of all small pilots. Two queries."""
-    rows = with_mix(with_activity(pairings_within(plan_year=plan_year, within=within), today=today))
+    pilots in an active pairing out of all small pilots. Two queries (three for a city when
+    `county_ids` is not given)."""
+    if within is not None and within.level not in LOCAL_LEVELS and county_ids is None:
+        county_ids = county_ids_within(within)
+    pairings = pairings_within(plan_year=plan_year, within=within, county_ids=county_ids)
+    rows = with_mix(with_activity(pairings, today=today))
     flags = [f"has_{group}" for group in GROUPS]
     by_kind, ended, dormant = dict.fromkeys(Pairing.Kind.values, 0), 0, 0
     mixes = dict.fromkeys(MIXES, 0)
@@ -278,7 +288,7 @@ def pairing_figures(
         dormant += bool(is_dormant)
         key = mix_key(group for group, present in zip(GROUPS, has, strict=True) if present)
         mixes[key] = mixes.get(key, 0) + 1
-    small = small_pilots(plan_year=plan_year, within=within).aggregate(
+    small = small_pilots(plan_year=plan_year, within=within, county_ids=county_ids).aggregate(
         total=Count("pk"), paired=Count("pk", filter=Q(in_active_pairing()))
     )
     return PairingFigures(

@@ -38,6 +38,31 @@ def test_seed_demo_fills_every_tier_with_valid_codes_and_mixed_progress(db):
     counted = Pilot.objects.filter(plan_year=current, status__in=Pilot.COUNTED_STATUSES)
     assert 0 < PilotPlan.objects.count() < counted.count()  # most have a plan, some not yet
     _pairings_of_both_kinds_active_dormant_and_ended()
+    _trend_lines_with_a_past(current)
+
+
+def _trend_lines_with_a_past(current):
+    """The overview's trend lines have points through the year and last year's to compare."""
+    import datetime
+
+    from django.utils import timezone
+
+    from pilots.snapshots import progress_trends
+    from reform.models import Region
+
+    today = timezone.localdate()
+    city = Region.objects.get(level="city")
+    previous = PlanYear.objects.get(year=current.year - 1)
+    trends = progress_trends(quota_progress(current, within=city), city, day=today,
+                             previous=previous)  # fmt: skip
+    trend = trends["county"]
+    if today.year == current.year and today >= datetime.date(current.year, 2, 15):
+        assert len(trend.points) > 4
+        assert trend.points[0].count < trend.now.count  # growing through the year
+        assert trend.month_ago is not None
+    assert trend.previous_points and trend.last_year is not None
+    # The last point is today's live figure, whatever the snapshots say.
+    assert trend.now.count == quota_progress(current, within=city).summary("county").count
 
 
 def _pairings_of_both_kinds_active_dormant_and_ended():

@@ -18,7 +18,7 @@ from pilots import services
 from pilots.models import ImportBatch, Pilot
 from reform.figures import data_version, new_version, writes_data
 from reform.models import DataVersion
-from tests.builders import make_enterprise, make_pilot, next_credit_code
+from tests.builders import PASSWORD, make_enterprise, make_pilot, next_credit_code
 from tests.pilots.import_files import row, use_test_settings, xlsx
 
 DONGHAI, GUANNAN = "320722", "320724"
@@ -156,10 +156,15 @@ def test_a_rolled_back_write_leaves_the_version_and_a_committed_one_changes_it(t
     assert county_tier_count(three["client"]) == 0
 
 
-def test_a_session_write_does_not_make_the_figures_obsolete(three, users):
-    client = Client()
-    client.force_login(users["township"])  # its last_login is a write: a new version
+def test_a_sign_in_and_a_session_write_do_not_make_the_figures_obsolete(three, users):
     before = data_version()
+    client = Client()
+    assert client.post(
+        reverse("login"), {"username": "township", "password": PASSWORD}
+    ).status_code == 302  # fmt: skip
+    users["township"].refresh_from_db()
+    assert users["township"].last_login is not None
+    assert data_version() == before
     session = client.session
     session["anything"] = 1
     session.save()
@@ -206,6 +211,12 @@ def test_another_language_and_sorting_are_cached_apart(three):
         ('UPDATE "django_session" SET "session_data" = %s', False),
         ('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)', False),
         ('UPDATE "reform_dataversion" SET "token" = %s', False),
+        ('UPDATE "reform_user" SET "last_login" = %s WHERE "reform_user"."id" = %s', False),
+        (
+            'UPDATE "reform_user" SET "last_login" = %s, "role" = %s WHERE "reform_user"."id" = %s',
+            True,
+        ),  # fmt: skip
+        ('UPDATE "reform_user" SET "role" = %s WHERE "reform_user"."id" = %s', True),
         ("SAVEPOINT s1", False),
     ],
 )

@@ -80,3 +80,24 @@ def test_the_pages_show_them(client, users, world):
     home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<b>3</b> / 4 <span class="muted">75%</span>' in home
     assert "state-owned – non-public" in home
+
+
+def test_a_city_of_a_province_counts_its_own_pilots_and_pairings_only(world):
+    """A province deployment: 淮安市's small pilot and its pairing stay out of 连云港市's figures
+    (they were counted in every city when a city meant 'everything')."""
+    from reform.models import Region
+
+    lianyungang = region("320700")
+    huaian = Region.objects.create(
+        code="320800", name="淮安市", level="city", kind="city", parent=lianyungang.parent
+    )
+    Region.objects.create(code="320803", name="淮安区", level="county", kind="district",
+                          parent=huaian)  # fmt: skip
+    other = small_pilot(world, name="淮安小厂", county="320803", township=None)
+    make_pairing(world, lead=state_lead(), partners=[other])
+    figures = pairing_figures(plan_year=world, within=lianyungang)
+    assert figures.active_by_kind == {"big_small": 1, "demonstration": 2}
+    assert (figures.small_paired, figures.small_total) == (3, 4)
+    theirs = pairing_figures(plan_year=world, within=huaian)
+    assert theirs.active_by_kind == {"big_small": 1, "demonstration": 0}
+    assert (theirs.small_paired, theirs.small_total) == (1, 1)

@@ -70,6 +70,36 @@ def test_demonstration_units_are_counted_by_county_for_the_plan_year(plan_year, 
     assert len(queries) == 1
 
 
+def test_a_dashboards_quota_progress_holds_the_same_demonstration_units(plan_year, reference):
+    """The overview and county pages read the units from their quota progress (no query): the
+    same figures as the query's, every tier counted, other statuses and years not."""
+    from pilots.quotas import quota_progress
+    from reform.services import plan_year_create
+
+    make_pilot(plan_year, status="demonstration", county="320722", township=None)
+    make_pilot(plan_year, tier="city", status="demonstration", county="320722", township=None)
+    make_pilot(plan_year, tier="township", status="demonstration")  # 东海县 · 牛山街道
+    make_pilot(plan_year, status="demonstration", county="320724", township=None)
+    make_pilot(plan_year, status="proposed", county="320724", township=None)
+    make_pilot(plan_year_create(year=2025), status="demonstration", county="320706", township=None)
+    city = region("320722").parent
+    expected = [("320703", 0), ("320706", 0), ("320707", 0), ("320722", 3), ("320723", 0),
+                ("320724", 1), ("320771", 0)]  # fmt: skip
+    for within in (city, region("320722")):
+        progress = quota_progress(plan_year, within=within)
+        with CaptureQueriesContext(connection) as queries:
+            rows = selectors.demonstration_units_by_county(
+                plan_year, within=within, progress=progress
+            )
+        assert len(queries) == 0
+        read = [(row.county.code, row.count) for row in rows]
+        assert read == [
+            (r.county.code, r.count)
+            for r in selectors.demonstration_units_by_county(plan_year, within=within)
+        ]
+        assert read == (expected if within == city else [("320722", 3)])
+
+
 def test_the_running_round_is_the_plan_years(selection, plan_year):
     with CaptureQueriesContext(connection) as queries:
         running = selectors.running_round_with_progress(plan_year)

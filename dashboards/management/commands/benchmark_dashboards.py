@@ -315,59 +315,17 @@ def build_snapshots(years: tuple[int, int] = (2025, 2026)) -> int:
     benchmark has no history of its pilots). Returns the number of days kept."""
     from django.utils import timezone
 
-    from pilots.models import ProgressSnapshot, ProgressSummarySnapshot
-    from pilots.quotas import status_of
-    from pilots.snapshots import take_snapshot
+    from pilots.snapshots import grow_snapshots, snapshot_rows, take_snapshot
     from reform.models import PlanYear
 
     today = timezone.localdate()
     previous = PlanYear.objects.get(year=years[0])
     current = PlanYear.objects.get(year=years[1])
     take_snapshot(current, today)
-    kept = list(ProgressSnapshot.objects.filter(plan_year=current, date=today))
-    sums = list(ProgressSummarySnapshot.objects.filter(plan_year=current, date=today))
-    spans = [
-        (previous, date(years[0], 1, 1), date(years[0], 12, 31)),
-        (current, date(years[1], 1, 1), today - timedelta(days=1)),
-    ]
+    like = snapshot_rows(current, today)
     days = 1
-    for plan_year, first, last in spans:
-        length = (last - first).days + 1
-        for offset in range(length):
-            share, day = (offset + 1) / length, first + timedelta(days=offset)
-            rows, summaries = [], []
-            for row in kept:
-                count, pipeline = int(row.count * share), int(row.pipeline * share)
-                rows.append(
-                    ProgressSnapshot(
-                        date=day,
-                        plan_year=plan_year,
-                        region_id=row.region_id,
-                        rule=row.rule,
-                        count=count,
-                        pipeline=pipeline,
-                        target=row.target,
-                        gap=max((row.target or 0) - count, 0),
-                        status=status_of(count, row.target, rule_set=row.status != "unset"),
-                    )
-                )
-            for row in sums:
-                summaries.append(
-                    ProgressSummarySnapshot(
-                        date=day,
-                        plan_year=plan_year,
-                        region_id=row.region_id,
-                        rule=row.rule,
-                        count=int(row.count * share),
-                        target=row.target,
-                        met=int(row.met * share),
-                        regions=row.regions,
-                    )
-                )
-            with transaction.atomic():
-                ProgressSnapshot.objects.bulk_create(rows, batch_size=2000)
-                ProgressSummarySnapshot.objects.bulk_create(summaries, batch_size=2000)
-        days += length
+    days += grow_snapshots(previous, date(years[0], 1, 1), date(years[0], 12, 31), like=like)
+    days += grow_snapshots(current, date(years[1], 1, 1), today - timedelta(days=1), like=like)
     return days
 
 
