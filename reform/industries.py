@@ -27,6 +27,8 @@ from reform.industry_codes import (
 )
 from reform.models import Industry, IndustrySynonym
 
+SUGGESTION_CANDIDATES = 30  # the closest names by score, before the shared-characters rule
+
 __all__ = ["MAX_TEXT", "UNCLASSIFIED", "Matcher", "IndustryError", "match_key", "sector_of"]
 
 _DECIMAL = re.compile(r"^[A-Za-z]?\d+[.,]\d+$")
@@ -202,21 +204,40 @@ class Matcher:
         return Match(text, None, "", self.suggest(text))
 
     def suggest(self, text: str, limit: int = 3) -> list[Entry]:
-        """The closest entries by name (rapidfuzz WRatio, 0–100; below 50 is no suggestion)."""
+        """The closest entries by name: rapidfuzz's WRatio (0–100, below 50 is no suggestion)
+        picks the candidates, which must share at least two characters with the text (one for a
+        one-character text) — WRatio alone finds 工会 for 菌菇深加工 and 医院 for 医药中间体
+        through a single common character. They are ranked by the characters they share, then
+        by score and by the closeness of the whole name; of entries with the same name (a
+        division and its only class) the deepest."""
         from rapidfuzz import fuzz, process
 
         key = match_key(text)
         if not key:
             return []
+        characters = set(key)
+        needed = min(2, len(characters))
         found = process.extract(
             key,
             self._choices,
             scorer=fuzz.WRatio,
             processor=match_key,
-            limit=limit,
+            limit=SUGGESTION_CANDIDATES,
             score_cutoff=50,
         )
-        return [self.entries[pk] for _name, _score, pk in found]
+        ranked = []
+        for name, score, pk in found:
+            shared = len(characters & set(match_key(name)))
+            if shared >= needed:
+                closeness = fuzz.ratio(key, match_key(name))  # ties: the closer whole name
+                ranked.append((-shared, -score, -closeness, -len(self.entries[pk].code), pk, name))
+        ranked.sort()
+        suggestions, names = [], set()
+        for *_order, pk, name in ranked:
+            if name not in names:
+                names.add(name)
+                suggestions.append(self.entries[pk])
+        return suggestions[:limit]
 
     def label(self, pk: int | None) -> str:
         entry = self.entries.get(pk) if pk is not None else None

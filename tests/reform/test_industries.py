@@ -129,3 +129,25 @@ def test_matching_a_thousand_texts_costs_two_queries(reference, django_assert_nu
         matcher = Matcher()
         for number in range(1000):
             matcher.match(["13", "稻谷加工", "农副食品加工", "无此行业"][number % 4])
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "never"),
+    [
+        # A local trade word: the entry with the most characters in common comes first, and an
+        # entry sharing one character (工会, 盐加工 shares two) is not proposed at all.
+        ("菌菇深加工", "食用菌加工", {"工会"}),
+        ("医药中间体", None, {"医院", "体育"}),
+        ("锂电池", "锂离子电池制造", set()),
+        ("海产品加工", "水产品加工", set()),
+        ("机械加工", "机械零部件加工", {"盐加工"}),
+        ("物流", None, {"狩猎和捕捉动物"}),
+    ],
+)
+def test_suggestions_share_characters_with_the_text(matcher, text, first, never):
+    suggestions = matcher.match(text).suggestions
+    names = [entry.name for entry in suggestions]
+    if first is not None:
+        assert names[0] == first, names
+    assert not never & set(names), names
+    assert len(names) == len(set(names))  # a division and its class of one name: once
