@@ -465,22 +465,16 @@ def seed_snapshots(*, previous: PlanYear, current: PlanYear) -> None:
     today, each growing evenly to the year's figures (the demo's pilots have no history of
     their own)."""
     today = timezone.localdate()
-    last_year_end = datetime.date(previous.year, 12, 31)
-    take_snapshot(previous, last_year_end)
-    grow_snapshots(
-        previous,
-        datetime.date(previous.year, 1, 1),
-        last_year_end - datetime.timedelta(days=1),
-        like=snapshot_rows(previous, last_year_end),
-        step_days=7,
-    )
+    spans = [(previous, datetime.date(previous.year, 12, 31))]
     if today.year == current.year:
-        take_snapshot(current, today)
+        spans.append((current, today))
+    for plan_year, last in spans:
+        take_snapshot(plan_year, last)
         grow_snapshots(
-            current,
-            datetime.date(current.year, 1, 1),
-            today - datetime.timedelta(days=1),
-            like=snapshot_rows(current, today),
+            plan_year,
+            datetime.date(plan_year.year, 1, 1),
+            last - datetime.timedelta(days=1),
+            like=snapshot_rows(plan_year, last),
             step_days=7,
         )
 
