@@ -5,6 +5,7 @@ pilots/writers.py, the site's one set of safe writers: no text becomes a formula
 is bold and frozen, and the file is named in the user's language.
 """
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -12,8 +13,6 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from pilots import writers
 from pilots.models import Enterprise, Pilot
@@ -83,23 +82,31 @@ def rows(records: Iterable, columns: list[Column]) -> Iterator[list]:
         yield [column.value(record) for column in columns]
 
 
+def counted(records: Iterable, progress: Callable | None, total: int) -> Iterator:
+    """The records as they come, `progress(done, total)` told after each (a background job's)."""
+    if progress is None:
+        yield from records
+        return
+    for done, record in enumerate(records, 1):
+        yield record
+        progress(done, total)
+
+
 def xlsx_bytes(records: Iterable, columns: list[Column], *, title: str) -> bytes:
-    """A streamed (write-only) workbook: a large list never sits in memory as cells."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, column in enumerate(columns):
-        width = column.width or writers.width_for([str(column.header)])
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
+    """The rows streamed into the sheet as they come (writers.streamed_xlsx): a large list never
+    sits in memory as cells, and takes a tenth of the time openpyxl's cells take."""
+    widths = {
+        index: column.width or writers.width_for([str(column.header)])
+        for index, column in enumerate(columns, 1)
+    }
     lines = rows(records, columns)
-    writers.append_row(sheet, next(lines), font=writers.HEADER_FONT)
-    for line in lines:
-        writers.append_row(sheet, line)
-    return writers.xlsx_bytes(workbook)
+    header = [writers.Styled(value, "header") for value in next(lines)]
+    return writers.streamed_xlsx(
+        itertools.chain([header], lines), sheet_name=title, widths=widths, freeze_below=1
+    )
 
 
-def export_response(records: Iterable, *, kind: str, fmt: str) -> HttpResponse:
-    """The download of a list; kind is "enterprises" or "pilots", fmt "xlsx" or "csv"."""
+def _parts(records: Iterable, kind: str, fmt: str):
     columns = ENTERPRISE_COLUMNS if kind == "enterprises" else PILOT_COLUMNS
     model = Enterprise if kind == "enterprises" else Pilot
     if isinstance(records, QuerySet):
@@ -107,9 +114,25 @@ def export_response(records: Iterable, *, kind: str, fmt: str) -> HttpResponse:
     stem = f"{timezone.localdate():%Y%m%d}.{fmt}"
     # 试点企业-20261124.xlsx in Chinese, pilots-20261124.xlsx in English and for old clients.
     filename = f"{model._meta.verbose_name_plural}-{stem}"
-    fallback = f"{kind}-{stem}"
+    return records, columns, str(model._meta.verbose_name_plural), filename, f"{kind}-{stem}"
+
+
+def export_response(records: Iterable, *, kind: str, fmt: str) -> HttpResponse:
+    """The download of a list; kind is "enterprises" or "pilots", fmt "xlsx" or "csv"."""
+    records, columns, title, filename, fallback = _parts(records, kind, fmt)
     if fmt == "csv":
         return writers.csv_response(rows(records, columns), filename=filename, fallback=fallback)
-    title = str(model._meta.verbose_name_plural)
     data = xlsx_bytes(records, columns, title=title)
     return writers.xlsx_response(data, filename=filename, fallback=fallback)
+
+
+def export_file(
+    records: Iterable, *, kind: str, fmt: str, progress: Callable, total: int
+) -> tuple[bytes, str]:
+    """The same file as `export_response` sends, and its name, for a background job to keep;
+    `progress(done, total)` is told as the rows are written."""
+    records, columns, title, filename, _fallback = _parts(records, kind, fmt)
+    records = counted(records, progress, total)
+    if fmt == "csv":
+        return "".join(writers.csv_lines(rows(records, columns))).encode(), filename
+    return xlsx_bytes(records, columns, title=title), filename
