@@ -106,6 +106,12 @@ class ScopedListView(LoginRequiredMixin, BoundedTableMixin, SingleTableMixin, Fi
         context = super().get_context_data(**kwargs)
         context["querystring"] = self.request.GET.urlencode()
         context["can_write"] = scope_for(self.request.user).can_write
+        # A long list's export is a background job whose page the link opens (no `download`:
+        # the browser would save that page as the file).
+        paginator = getattr(context.get("table"), "paginator", None)
+        context["export_in_background"] = paginator is not None and (
+            export_jobs.runs_in_background(paginator.count)
+        )
         context.update(_filtered_batch(self.filterset, scope_for(self.request.user)))
         return context
 

@@ -26,11 +26,15 @@ def _file_withheld() -> str:
     )
 
 
-def _state(job: Job) -> dict:
-    """The job's state, without the link to its file when its user's rights changed since."""
+def _state(job: Job, viewer) -> dict:
+    """The job's state, without the link to its file for a viewer who may not download it (an
+    administrator, for a private job) or when its user's rights changed since."""
     state = job_state(job)
-    if state["result_url"] and job.result_file and owner_scope_changed(job, job.user):
-        state.update(result_url="", message=_file_withheld())
+    if state["result_url"] and job.result_file:
+        if not may_download(job, viewer):
+            state["result_url"] = ""
+        elif owner_scope_changed(job, viewer):
+            state.update(result_url="", message=_file_withheld())
     return state
 
 
@@ -45,14 +49,16 @@ def _job(request, pk: int) -> Job:
 @require_GET
 def job_detail(request, pk: int):
     job = _job(request, pk)
-    return render(request, "reform/job_detail.html", {"job": job, "state": _state(job)})
+    state = _state(job, request.user)
+    return render(request, "reform/job_detail.html", {"job": job, "state": state})
 
 
 @never_cache
 @login_required
 @require_GET
 def job_status(request, pk: int):
-    return JsonResponse(_state(_job(request, pk)))
+    job = _job(request, pk)
+    return JsonResponse(_state(job, request.user))
 
 
 @login_required

@@ -225,3 +225,31 @@ def job_state_en(job: Job) -> dict:
 
     with translation.override("en"):
         return job_state(job)
+
+
+def test_the_list_links_a_long_export_to_its_job_page_not_as_a_download(
+    client, users, listed, settings
+):
+    client.force_login(users["city"])
+    url = reverse("pilots:pilot_export", args=["xlsx"])
+    settings.EXPORT_BACKGROUND_ROWS = 5  # the city's 5 pilots of 2026: sent at once
+    page = client.get(reverse("pilots:pilot_list")).content.decode()
+    assert f'href="{url}" download>' in page
+    settings.EXPORT_BACKGROUND_ROWS = 4
+    page = client.get(reverse("pilots:pilot_list")).content.decode()
+    assert f'href="{url}">' in page and "download>" not in page
+    page = client.get(reverse("pilots:enterprise_list"), {"q": "东海"}).content.decode()
+    # 东海甲, 东海丙, 东海往年: 3 enterprises, below 4.
+    assert f'href="{reverse("pilots:enterprise_export", args=["csv"])}?q=' in page
+    assert page.count(" download>") == 2
+
+
+def test_an_administrator_sees_the_job_but_not_its_file(client, users, listed, settings):
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    client.force_login(users["county"])
+    client.get(reverse("pilots:pilot_export", args=["xlsx"]))
+    job = run(Job.objects.get())
+    assert client.get(reverse("job_status", args=[job.pk])).json()["result_url"]
+    client.force_login(users["admin"])
+    state = client.get(reverse("job_status", args=[job.pk])).json()
+    assert state["status"] == "done" and state["result_url"] == ""
