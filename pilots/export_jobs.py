@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from pilots import exports, selectors
 from pilots.filtersets import EnterpriseFilterSet, PilotFilterSet
+from pilots.models import Enterprise, Pilot
 from pilots.tables import EnterpriseTable, PilotTable
 from reform.jobs import job_file, job_start
 from reform.models import Job, User
@@ -55,51 +56,80 @@ def list_records(*, kind: str, query: QueryDict, scope: Scope) -> QuerySet:
     return table_class(records, order_by=query.get("sort")).data.data
 
 
-def runs_in_background(count: int) -> bool:
-    return count > settings.EXPORT_BACKGROUND_ROWS
+def runs_in_background(count: int, *, weight: int = 1) -> bool:
+    """Whether an export of `count` rows is a background job. `weight`: how many list rows one
+    of its rows costs to write (a pairing or a media report names its partners or pilots: 5)."""
+    return count * weight > settings.EXPORT_BACKGROUND_ROWS
 
 
-def start(*, user: User, kind: str, fmt: str, query: QueryDict, count: int) -> Job:
+def start_export(
+    *, user: User, kind: str, model, fmt: str, query: QueryDict, count: int, params: dict
+) -> Job:
+    """A private job `kind` (the dotted path of its function, which calls `run_export`) writing
+    the list of `model` for these query parameters."""
+    plural = model._meta.verbose_name_plural
+
     def title() -> str:
-        if kind == "enterprises":
-            return _("Exporting the enterprise list (%(count)d rows, %(format)s)") % {
-                "count": count,
-                "format": fmt,
-            }
-        return _("Exporting the pilot list (%(count)d rows, %(format)s)") % {
+        return _("Exporting the list of %(records)s (%(count)d rows, %(format)s)") % {
+            "records": plural,
             "count": count,
             "format": fmt,
         }
 
     return job_start(
         user=user,
-        kind=EXPORT,
+        kind=kind,
         title=title,
         params={
-            "kind": kind,
+            **params,
             "format": fmt,
             "query": query.urlencode(),
             "language": translation.get_language() or settings.LANGUAGE_CODE,
         },
-        subject=f"export:{kind}",
+        subject=f"export:{model._meta.label_lower}",
         total=count,
         private=True,
     )
 
 
-def export(job: Job, progress) -> str:
-    """The job's work: the list built again with the user's scope now (reform.jobs checked it is
-    the scope they asked with), written, kept, its download's address returned."""
-    kind, fmt = job.params["kind"], job.params["format"]
-    if kind not in KINDS or fmt not in FORMATS:
-        raise ValueError(f"not an export: {kind}.{fmt}")
+def run_export(job: Job, progress, *, records_of, file_of) -> str:
+    """The work of an export job: `records_of(query, scope)` builds the list again with the
+    user's scope now (reform.jobs checked it is the scope they asked with), `file_of(records,
+    fmt, progress, total)` writes it and names it; the file is kept, its address returned."""
+    fmt = job.params["format"]
+    if fmt not in FORMATS:
+        raise ValueError(f"not an export format: {fmt}")
     query = QueryDict(job.params["query"])
     with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
-        records = list_records(kind=kind, query=query, scope=scope_for(job.user))
+        records = records_of(query, scope_for(job.user))
         total = records.count()
         progress(0, total, force=True)
-        content, filename = exports.export_file(
-            records, kind=kind, fmt=fmt, progress=progress, total=total
-        )
+        content, filename = file_of(records, fmt, progress, total)
         progress(total, total, force=True)
         return job_file(job, content, filename)
+
+
+def start(*, user: User, kind: str, fmt: str, query: QueryDict, count: int) -> Job:
+    return start_export(
+        user=user,
+        kind=EXPORT,
+        model=Enterprise if kind == "enterprises" else Pilot,
+        fmt=fmt,
+        query=query,
+        count=count,
+        params={"kind": kind},
+    )
+
+
+def export(job: Job, progress) -> str:
+    kind = job.params["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"not a list: {kind}")
+    return run_export(
+        job,
+        progress,
+        records_of=lambda query, scope: list_records(kind=kind, query=query, scope=scope),
+        file_of=lambda records, fmt, progress, total: exports.export_file(
+            records, kind=kind, fmt=fmt, progress=progress, total=total
+        ),
+    )
