@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from pilots import exports, selectors, services
+from pilots import export_jobs, exports, selectors, services
 from pilots.filtersets import EnterpriseFilterSet, PilotFilterSet
 from pilots.forms import EnterpriseForm, PilotForm, PilotStatusForm
 from pilots.models import Enterprise, Pilot
@@ -106,6 +106,12 @@ class ScopedListView(LoginRequiredMixin, BoundedTableMixin, SingleTableMixin, Fi
         context = super().get_context_data(**kwargs)
         context["querystring"] = self.request.GET.urlencode()
         context["can_write"] = scope_for(self.request.user).can_write
+        # A long list's export is a background job whose page the link opens (no `download`:
+        # the browser would save that page as the file).
+        paginator = getattr(context.get("table"), "paginator", None)
+        context["export_in_background"] = paginator is not None and (
+            export_jobs.runs_in_background(paginator.count)
+        )
         context.update(_filtered_batch(self.filterset, scope_for(self.request.user)))
         return context
 
@@ -139,28 +145,17 @@ pilot_list = PilotListView.as_view()
 
 
 def _export(request, *, kind: str, fmt: str):
-    if fmt not in ("xlsx", "csv"):
+    if fmt not in export_jobs.FORMATS:
         raise Http404
-    scope = scope_for(request.user)
-    if kind == "enterprises":
-        queryset, filterset_class, table_class = (
-            selectors.enterprise_list(scope=scope),
-            EnterpriseFilterSet,
-            EnterpriseTable,
+    records = export_jobs.list_records(kind=kind, query=request.GET, scope=scope_for(request.user))
+    count = records.count()
+    if export_jobs.runs_in_background(count):
+        # A long list takes seconds: a background job, whose page shows the rows done and left.
+        job = export_jobs.start(
+            user=request.user, kind=kind, fmt=fmt, query=request.GET, count=count
         )
-    else:
-        queryset, filterset_class, table_class = (
-            selectors.pilot_list(scope=scope),
-            PilotFilterSet,
-            PilotTable,
-        )
-    # The same filters as the page, and the page's sort order, through the same classes.
-    filterset = filterset_class(request.GET, queryset=queryset, scope=scope)
-    # Like the page (FilterView's strict mode): a filter value outside the choices, such as
-    # another county's id, lists nothing rather than being ignored.
-    records = filterset.qs if filterset.is_valid() else queryset.none()
-    table = table_class(records, order_by=request.GET.get("sort"))
-    return exports.export_response(table.data.data, kind=kind, fmt=fmt)
+        return redirect(job)
+    return exports.export_response(records, kind=kind, fmt=fmt)
 
 
 @login_required

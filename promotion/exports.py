@@ -2,14 +2,16 @@
 
 from collections.abc import Iterable
 
-from django.http import HttpResponse
+from django.db.models import Prefetch
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilots import writers
-from pilots.exports import Column, xlsx_bytes
+from pilots.export_jobs import run_export
+from pilots.exports import Column, counted, xlsx_bytes
 from promotion.models import MediaReport, case_may_read
-from reform.scopes import Scope
+from reform.scopes import Scope, scope_for
 
 
 def report_columns(scope: Scope) -> list[Column]:
@@ -38,9 +40,50 @@ def report_columns(scope: Scope) -> list[Column]:
     ]
 
 
-def report_export_response(reports: Iterable[MediaReport], *, scope: Scope) -> HttpResponse:
+def _names() -> tuple[str, str, str]:
     title = str(MediaReport._meta.verbose_name_plural)
-    data = xlsx_bytes(reports, report_columns(scope), title=title)
     stem = f"{timezone.localdate():%Y%m%d}.xlsx"
     # 宣传报道-20261129.xlsx in Chinese, media-reports-20261129.xlsx for old clients.
-    return writers.xlsx_response(data, filename=f"{title}-{stem}", fallback=f"media-reports-{stem}")
+    return title, f"{title}-{stem}", f"media-reports-{stem}"
+
+
+def report_export_bytes(
+    reports: Iterable[MediaReport], *, scope: Scope, progress=None, total: int = 0
+) -> bytes:
+    title = _names()[0]
+    return xlsx_bytes(counted(reports, progress, total), report_columns(scope), title=title)
+
+
+def report_export_response(reports: Iterable[MediaReport], *, scope: Scope) -> HttpResponse:
+    _title, filename, fallback = _names()
+    data = report_export_bytes(reports, scope=scope)
+    return writers.xlsx_response(data, filename=filename, fallback=fallback)
+
+
+# Longer than EXPORT_BACKGROUND_ROWS (a report weighing EXPORT_WEIGHT rows): a background job.
+EXPORT = "promotion.exports.export_job"
+EXPORT_WEIGHT = 5
+
+
+def report_records(query: QueryDict, scope: Scope):
+    """The report list's rows for these query parameters, in its order (same filterset and
+    table as the page)."""
+    from promotion import selectors
+    from promotion.filtersets import ReportFilter
+    from promotion.models import Case
+    from promotion.tables import ReportTable
+
+    reports = selectors.report_list(scope=scope).prefetch_related(
+        Prefetch("cases", queryset=Case.objects.only("title", "status", "county", "township"))
+    )
+    filterset = ReportFilter(query, queryset=reports)
+    return ReportTable(filterset.qs, order_by=query.get("sort")).data.data
+
+
+def export_job(job, progress) -> str:
+    def file_of(records, fmt, progress, total):
+        scope = scope_for(job.user)
+        data = report_export_bytes(records, scope=scope, progress=progress, total=total)
+        return data, _names()[1]
+
+    return run_export(job, progress, records_of=report_records, file_of=file_of)

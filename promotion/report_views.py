@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,9 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
+from pilots.export_jobs import runs_in_background, start_export
 from pilots.models import Pilot
 from promotion import selectors, services
-from promotion.exports import report_export_response
+from promotion.exports import EXPORT as REPORT_EXPORT
+from promotion.exports import EXPORT_WEIGHT as REPORT_EXPORT_WEIGHT
+from promotion.exports import report_export_response, report_records
 from promotion.filtersets import ReportFilter
 from promotion.forms import ProgrammeForm, ReportForm
 from promotion.history import LinkHistory, names_by_id, timeline
@@ -77,14 +79,24 @@ report_list = ReportListView.as_view()
 @login_required
 @require_GET
 def report_export(request):
-    """The filtered list as .xlsx, in the page's order (same filterset, same table)."""
+    """The filtered list as .xlsx, in the page's order (same filterset, same table); a long one
+    is written by a background job (its page shows the progress, then the file)."""
     scope = scope_for(request.user)
-    reports = selectors.report_list(scope=scope).prefetch_related(
-        Prefetch("cases", queryset=Case.objects.only("title", "status", "county", "township"))
-    )
-    filterset = ReportFilter(request.GET, queryset=reports)
-    table = ReportTable(filterset.qs, order_by=request.GET.get("sort"))
-    return report_export_response(table.data.data, scope=scope)
+    reports = report_records(request.GET, scope)
+    count = reports.count()
+    if runs_in_background(count, weight=REPORT_EXPORT_WEIGHT):
+        return redirect(
+            start_export(
+                user=request.user,
+                kind=REPORT_EXPORT,
+                model=MediaReport,
+                fmt="xlsx",
+                query=request.GET,
+                count=count,
+                params={},
+            )
+        )
+    return report_export_response(reports, scope=scope)
 
 
 @login_required

@@ -35,8 +35,11 @@ from django_tasks import task
 
 from reform.messages import in_every_language, render
 from reform.models import Job, User
+from reform.scopes import Scope, scope_for
 
 logger = logging.getLogger(__name__)
+# The params key of a private job: the scope its user had when they started it.
+OWNER_SCOPE = "owner_scope"
 # At most one progress write in this many seconds (and always the last).
 PROGRESS_EVERY = 0.5
 
@@ -57,9 +60,16 @@ def job_start(
     params: dict,
     subject: str = "",
     total: int = 0,
+    private: bool = False,
 ) -> Job:
     """Record the job and queue its task; the caller sends the user to its page. `title()`
-    words the job's title (called in each of the site's languages)."""
+    words the job's title (called in each of the site's languages).
+
+    `private`: the file it makes holds what the user's scope shows (an export of a list), so
+    only that user downloads it, and only while their scope is still the one it was made for
+    (`owner_scope_changed`); not even an administrator reads it."""
+    if private:
+        params = {**params, OWNER_SCOPE: scope_key(scope_for(user))}
     job = Job.objects.create(
         user=user,
         kind=kind,
@@ -70,6 +80,33 @@ def job_start(
     )
     _enqueue(job)
     return job
+
+
+def scope_key(scope: Scope) -> dict:
+    """What a scope lets its user see, as the job keeps it: compared when the job runs and when
+    its file is downloaded."""
+    return {
+        "role": scope.role,
+        "county": scope.county_id,
+        "township": scope.township_id,
+        "admin": scope.is_admin,
+    }
+
+
+def owner_scope_changed(job: Job, user: User) -> bool:
+    """A private job's user no longer sees what they saw when they started it (their role or
+    region changed, or they were deactivated): its file must not be made or handed out."""
+    if OWNER_SCOPE not in job.params:
+        return False
+    return not user.is_active or scope_key(scope_for(user)) != job.params[OWNER_SCOPE]
+
+
+def may_download(job: Job, user: User) -> bool:
+    """Who may download the file a job made: its user; for a job that is not private, an
+    administrator too."""
+    if job.user_id == user.pk:
+        return True
+    return OWNER_SCOPE not in job.params and scope_for(user).is_admin
 
 
 def _enqueue(job: Job) -> None:
@@ -186,6 +223,9 @@ def run_job(job_id: int, attempt: int) -> None:
     job = Job.objects.filter(pk=job_id, attempts=attempt).select_related("user").first()
     if job is None or job.status == Job.Status.DONE:
         return  # run again after it finished, or superseded by a retry
+    if owner_scope_changed(job, job.user):
+        _finish(job, Job.Status.FAILED, message=in_every_language(_rights_changed))
+        return
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, updated_at=timezone.now())
     job.status = Job.Status.RUNNING
     progress = Progress(job)
@@ -210,6 +250,13 @@ def run_job(job_id: int, attempt: int) -> None:
     finally:
         progress.close()
     _finish(job, Job.Status.DONE, result_url=result_url or "")
+
+
+def _rights_changed() -> str:
+    return _(
+        "Your role or region changed after you started this task, so it was not run: start it "
+        "again from the page."
+    )
 
 
 def _finish(job: Job, status: str, *, message=None, result_url: str = "") -> None:

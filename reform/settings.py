@@ -286,6 +286,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# An export of the enterprise or pilot list of more rows than this is written by a background
+# task (its page shows the rows done and left, then the file). Measured on the province data
+# set: about 5,000 rows take a second to write as .xlsx (README, "Background tasks").
+EXPORT_BACKGROUND_ROWS = envint("EXPORT_BACKGROUND_ROWS", "5000")
 # The case collection (.docx) of more selected cases than this is made by a background task.
 COLLECTION_BACKGROUND_CASES = envint("COLLECTION_BACKGROUND_CASES", "20")
 # Background tasks (reform/jobs.py): the Django Tasks API (backport django-tasks) with its

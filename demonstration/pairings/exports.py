@@ -2,15 +2,20 @@
 
 from collections.abc import Iterable
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from demonstration.models import Pairing
+from demonstration.pairings import selectors
+from demonstration.pairings.filtersets import PairingFilter
 from demonstration.pairings.selectors import mix_label, mix_of
+from demonstration.pairings.tables import PairingTable
 from pilots import writers
-from pilots.exports import Column, xlsx_bytes
+from pilots.export_jobs import run_export
+from pilots.exports import Column, counted, xlsx_bytes
+from reform.scopes import Scope
 
 
 def pairing_columns() -> list[Column]:
@@ -35,8 +40,37 @@ def pairing_columns() -> list[Column]:
     ]
 
 
-def pairing_export_response(pairings: Iterable[Pairing]) -> HttpResponse:
+def _name() -> tuple[str, str, str]:
     title = str(Pairing._meta.verbose_name_plural)
-    data = xlsx_bytes(pairings, pairing_columns(), title=title)
     stem = f"{timezone.localdate():%Y%m%d}.xlsx"
-    return writers.xlsx_response(data, filename=f"{title}-{stem}", fallback=f"pairings-{stem}")
+    return title, f"{title}-{stem}", f"pairings-{stem}"
+
+
+def pairing_export_bytes(pairings: Iterable[Pairing], *, progress=None, total: int = 0) -> bytes:
+    title, _filename, _fallback = _name()
+    return xlsx_bytes(counted(pairings, progress, total), pairing_columns(), title=title)
+
+
+def pairing_export_response(pairings: Iterable[Pairing]) -> HttpResponse:
+    _title, filename, fallback = _name()
+    data = pairing_export_bytes(pairings)
+    return writers.xlsx_response(data, filename=filename, fallback=fallback)
+
+
+# Longer than EXPORT_BACKGROUND_ROWS (a pairing weighing EXPORT_WEIGHT rows): a background job.
+EXPORT = "demonstration.pairings.exports.export_job"
+EXPORT_WEIGHT = 5
+
+
+def pairing_records(query: QueryDict, scope: Scope):
+    """The pairing list's rows for these query parameters, in its order (same filterset and
+    table as the page)."""
+    filterset = PairingFilter(query, queryset=selectors.pairing_list(scope=scope), scope=scope)
+    return PairingTable(filterset.qs, order_by=query.get("sort")).data.data
+
+
+def export_job(job, progress) -> str:
+    def file_of(records, fmt, progress, total):
+        return pairing_export_bytes(records, progress=progress, total=total), _name()[1]
+
+    return run_export(job, progress, records_of=pairing_records, file_of=file_of)

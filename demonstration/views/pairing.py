@@ -21,11 +21,14 @@ from django_tables2 import SingleTableMixin
 from demonstration import services
 from demonstration.models import ActivityAttachment, Pairing
 from demonstration.pairings import selectors
-from demonstration.pairings.exports import pairing_export_response
+from demonstration.pairings.exports import EXPORT as PAIRING_EXPORT
+from demonstration.pairings.exports import EXPORT_WEIGHT as PAIRING_EXPORT_WEIGHT
+from demonstration.pairings.exports import pairing_export_response, pairing_records
 from demonstration.pairings.filtersets import PairingFilter
 from demonstration.pairings.forms import ActivityForm, PairingEndForm, PairingForm
 from demonstration.pairings.suggestions import alone_pilots, with_suggestions
 from demonstration.pairings.tables import PairingTable, mix_badge, status_badge
+from pilots.export_jobs import runs_in_background, start_export
 from reform.files import attachment_response
 from reform.paging import BoundedTableMixin, int_param, paginate
 from reform.scopes import Scope, require_write, scope_for
@@ -87,13 +90,23 @@ pairing_list = PairingListView.as_view()
 @login_required
 @require_GET
 def pairing_export(request):
-    """The filtered list as .xlsx, in the page's order (same filterset, same table)."""
-    scope = scope_for(request.user)
-    filterset = PairingFilter(
-        request.GET, queryset=selectors.pairing_list(scope=scope), scope=scope
-    )
-    table = PairingTable(filterset.qs, order_by=request.GET.get("sort"))
-    return pairing_export_response(table.data.data)
+    """The filtered list as .xlsx, in the page's order (same filterset, same table); a long one
+    is written by a background job (its page shows the progress, then the file)."""
+    pairings = pairing_records(request.GET, scope_for(request.user))
+    count = pairings.count()
+    if runs_in_background(count, weight=PAIRING_EXPORT_WEIGHT):
+        return redirect(
+            start_export(
+                user=request.user,
+                kind=PAIRING_EXPORT,
+                model=Pairing,
+                fmt="xlsx",
+                query=request.GET,
+                count=count,
+                params={},
+            )
+        )
+    return pairing_export_response(pairings)
 
 
 # One pairing ------------------------------------------------------------------------------------

@@ -188,6 +188,27 @@ def test_the_export_has_the_filtered_rows(as_user, world):
     assert values[1][4] == "乙小微企业"
 
 
+def test_a_long_pairing_export_is_a_background_job_for_its_user(as_user, users, world, settings):
+    from reform.jobs import run_job
+    from reform.models import Job
+
+    settings.EXPORT_BACKGROUND_ROWS = 4  # a pairing weighs 5 rows: one pairing is a job
+    client = as_user("city")
+    response = client.get(reverse("demonstration:pairing_export"), {"dormant": "yes"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert (job.user, job.total) == (users["city"], 1)
+    run_job.call(job.pk, job.attempts)
+    job.refresh_from_db()
+    assert (job.status, job.done) == (Job.Status.DONE, 1)
+    data = b"".join(client.get(reverse("job_file", args=[job.pk])).streaming_content)
+    values = [
+        [cell.value for cell in row] for row in load_workbook(io.BytesIO(data)).active.iter_rows()
+    ]
+    assert len(values) == 2 and values[1][2] == "民营龙头有限公司"
+    assert as_user("admin").get(reverse("job_file", args=[job.pk])).status_code == 404
+
+
 def test_who_is_still_alone(as_user, plan_year, world):
     alone = small_pilot(plan_year, name="丁小微企业")
     big = small_pilot(plan_year, name="戊大型企业", employees=600)  # not small: not listed

@@ -362,3 +362,27 @@ def test_list_downloads_have_a_bold_frozen_header_and_a_named_file(
             continue
         assert sheet.freeze_panes in ("A2", "C2"), sheet.title
         assert all(cell.font.b for cell in sheet[1] if cell.value), sheet.title
+
+
+def test_a_list_export_written_by_a_background_job_carries_no_formula(
+    client, users, hostile, settings
+):
+    from reform.jobs import run_job
+    from reform.models import Job
+
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    client.force_login(users["city"])
+    for name in ("pilots:pilot_export", "pilots:enterprise_export"):
+        for fmt in FORMATS:
+            assert client.get(reverse(name, args=[fmt])).status_code == 302
+            job = Job.objects.latest("pk")
+            run_job.call(job.pk, job.attempts)
+            job.refresh_from_db()
+            data = _body(client.get(reverse("job_file", args=[job.pk])))
+            if fmt == "xlsx":
+                assert data.startswith(b"PK") and not unsafe_cells(data)
+                assert "'@SUM(A1)" in str(
+                    [c.value for r in load_workbook(io.BytesIO(data)).active.iter_rows() for c in r]
+                )
+            else:
+                assert not unsafe_fields(data) and "'@SUM(A1)" in data.decode("utf-8-sig")

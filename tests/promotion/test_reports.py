@@ -265,6 +265,27 @@ def test_the_export_is_the_filtered_list_with_no_formula(client, users, coverage
     assert donghai[3] == "工会媒体" and donghai[4] == "省级"
 
 
+def test_a_long_report_export_is_a_background_job_with_the_same_rows(
+    client, users, coverage, settings
+):
+    from reform.jobs import run_job
+    from reform.models import Job
+
+    settings.EXPORT_BACKGROUND_ROWS = 5  # a report weighs 5 rows: 2 reports are a job
+    client.force_login(users["other_county"])
+    response = client.get(reverse("promotion:report_export") + "?year=2026")
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.total == 2
+    run_job.call(job.pk, job.attempts)
+    data = b"".join(client.get(reverse("job_file", args=[job.pk])).streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.values)
+    assert {row[1] for row in rows[1:]} == {"东海报道", '\'=HYPERLINK("http://x","点我")'}
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    client.force_login(users["county"])
+    assert client.get(reverse("job_file", args=[job.pk])).status_code == 404
+
+
 def test_the_export_names_only_the_cases_the_reader_may_open(
     client, users, plan_year, guannan_pilot
 ):
