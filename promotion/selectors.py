@@ -354,20 +354,21 @@ def report_counts_by_county(*, year: int, within: Region | None = None) -> list[
     elif within is not None:
         county_id = within.parent_id if within.level == Region.Level.TOWNSHIP else within.pk
         counties = counties.filter(pk=county_id)
+    counties = list(counties)
+    ids = [county.pk for county in counties]
     of_year = Q(report__published_on__year=year)
     # (report, county) pairs from the report's own place, its pilots and its cases' pilots,
-    # in one query; the set counts a report once per county-level unit.
-    placed = (
-        MediaReport.objects.filter(published_on__year=year)
-        .exclude(county=None)
-        .values_list("pk", "county_id")
+    # in one query; the set counts a report once per county-level unit. Only the pairs of these
+    # county-level units are read (a province's other cities have theirs).
+    placed = MediaReport.objects.filter(published_on__year=year, county_id__in=ids).values_list(
+        "pk", "county_id"
     )
-    direct = ReportPilot.objects.filter(of_year).values_list(
+    direct = ReportPilot.objects.filter(of_year, pilot__enterprise__county_id__in=ids).values_list(
         "report_id", "pilot__enterprise__county_id"
     )
-    through_cases = ReportCase.objects.filter(of_year).values_list(
-        "report_id", "case__pilot_links__pilot__enterprise__county_id"
-    )
+    through_cases = ReportCase.objects.filter(
+        of_year, case__pilot_links__pilot__enterprise__county_id__in=ids
+    ).values_list("report_id", "case__pilot_links__pilot__enterprise__county_id")
     pairs = set(placed.order_by().union(direct.order_by(), through_cases.order_by()))
     counts = Counter(county_id for _report, county_id in pairs if county_id is not None)
     return [CountyReports(county=county, reports=counts[county.pk]) for county in counties]

@@ -36,7 +36,7 @@ from demonstration.models import (
     dormant_since,
 )
 from pilots.models import Pilot
-from pilots.ownership import OwnershipGroup, group_q
+from pilots.ownership import OwnershipGroup, group_of, group_q
 from pilots.quotas import county_ids_within, pilot_within_q
 from reform.models import PlanYear, Region
 from reform.scopes import Scope
@@ -239,10 +239,12 @@ def small_pilots(
     ).exclude(status=Pilot.Status.WITHDRAWN)
 
 
-def in_active_pairing() -> Exists:
-    return Exists(
-        PairingPartner.objects.filter(pilot=OuterRef("pk"), pairing__status=Pairing.Status.ACTIVE)
-    )
+def in_active_pairing() -> Q:
+    """Pilots that are a partner of an active pairing. An uncorrelated `IN` (the partners of
+    active pairings, read once), not an EXISTS per pilot: SQLite ran that as a scan of the
+    pairings for each of the small pilots (0.6 s with 2,000 pairings)."""
+    partners = PairingPartner.objects.filter(pairing__status=Pairing.Status.ACTIVE)
+    return Q(pk__in=partners.values("pilot_id"))
 
 
 @dataclass(frozen=True)
@@ -271,25 +273,37 @@ def pairing_figures(
     county_ids: list[int] | None = None,
 ) -> PairingFigures:
     """Pairings by kind and status, dormant ones, the mix of the active ones, and the small
-    pilots in an active pairing out of all small pilots. Two queries (three for a city when
+    pilots in an active pairing out of all small pilots. Three queries (four for a city when
     `county_ids` is not given)."""
     if within is not None and within.level not in LOCAL_LEVELS and county_ids is None:
         county_ids = county_ids_within(within)
     pairings = pairings_within(plan_year=plan_year, within=within, county_ids=county_ids)
-    rows = with_mix(with_activity(pairings, today=today))
-    flags = [f"has_{group}" for group in GROUPS]
     by_kind, ended, dormant = dict.fromkeys(Pairing.Kind.values, 0), 0, 0
-    mixes = dict.fromkeys(MIXES, 0)
-    for kind, status, is_dormant, *has in rows.values_list("kind", "status", "is_dormant", *flags):
+    groups: dict[int, set[str]] = {}  # the ownership groups of each active pairing
+    rows = with_activity(pairings, today=today).values_list(
+        "pk", "kind", "status", "is_dormant", "lead__ownership", "lead__state_controls"
+    )
+    for pk, kind, status, is_dormant, ownership, state_controls in rows:
         if status == Pairing.Status.ENDED:
             ended += 1
             continue
         by_kind[kind] += 1
         dormant += bool(is_dormant)
-        key = mix_key(group for group, present in zip(GROUPS, has, strict=True) if present)
+        groups[pk] = {group_of(ownership, state_controls)}
+    # The partners' groups, read as rows (one query) rather than as three EXISTS per pairing,
+    # which PostgreSQL answered by hashing the enterprises of every group.
+    partners = PairingPartner.objects.filter(
+        pairing__in=pairings.filter(status=Pairing.Status.ACTIVE).values("pk")
+    ).values_list("pairing_id", "pilot__enterprise__ownership", "pilot__enterprise__state_controls")
+    for pairing_id, ownership, state_controls in partners:
+        if pairing_id in groups:
+            groups[pairing_id].add(group_of(ownership, state_controls))
+    mixes = dict.fromkeys(MIXES, 0)
+    for present in groups.values():
+        key = mix_key(present)
         mixes[key] = mixes.get(key, 0) + 1
     small = small_pilots(plan_year=plan_year, within=within, county_ids=county_ids).aggregate(
-        total=Count("pk"), paired=Count("pk", filter=Q(in_active_pairing()))
+        total=Count("pk"), paired=Count("pk", filter=in_active_pairing())
     )
     return PairingFigures(
         active_by_kind=by_kind,

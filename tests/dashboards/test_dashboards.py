@@ -436,17 +436,17 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
         # status and by dimension, reports by month, the county-level units and their reports:
         # dashboards/promotion.py), 1 for the selection (the plan year's round, none here: the
         # demonstration units by county come with the quota rules' pilot counts), the
-        # candidates of the city rule (dashboards/candidates.py), 2 for pairings (pairings with
-        # their kind, status, dormancy and mix; small pilots paired: dashboards/pairing.py),
-        # and 1 for the trends (pilots/snapshots.py).
-        ("/", 22),
+        # candidates of the city rule (dashboards/candidates.py), 3 for pairings (pairings with
+        # their kind, status, dormancy and lead; the partners' ownership; small pilots paired:
+        # dashboards/pairing.py), and 1 for the trends (pilots/snapshots.py).
+        ("/", 23),
         # session, user, region, plan years, 4 for the quota rules, 1 for the make-up, the
         # county's pilots, its parks, clusters, stations, the header's region, 3 for cases
         # and media reports (cases by status and by dimension, reports by month), 1 for the
         # selection (the plan year's round, none here; its demonstration units come with the
-        # quota rules' pilot counts), the candidates of its two rules (one aggregate), 2 for
+        # quota rules' pilot counts), the candidates of its two rules (one aggregate), 3 for
         # pairings, 1 for trends.
-        (f"/regions/{DONGHAI}/", 22),
+        (f"/regions/{DONGHAI}/", 23),
         # session, user, region, plan years, 4 for the quota rule, its pilots, the header's
         # region, its candidates.
         (f"/regions/{NIUSHAN}/", 11),
