@@ -299,6 +299,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running task that recorded no progress for this many minutes is shown as failed (its worker
 # died); the page offers to run it again.
 JOBS_STALE_MINUTES = envint("JOBS_STALE_MINUTES", "5")
+# `manage.py clear_jobs` removes finished tasks older than this, with the files they made.
+JOBS_KEEP_DAYS = envint("JOBS_KEEP_DAYS", "30")
 
 LOGGING = {
     "version": 1,

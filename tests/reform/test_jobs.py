@@ -206,3 +206,35 @@ def test_the_job_page_and_status_answer_in_a_fixed_number_of_queries(
             client.get(reverse("job_status", args=[job.pk]))
         with django_assert_num_queries(4):  # and the user's region, named in the header
             assert client.get(reverse("job_detail", args=[job.pk])).status_code == 200
+
+
+def test_clear_jobs_removes_old_finished_tasks_and_their_files_only(users, settings, tmp_path):
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.JOBS_KEEP_DAYS = 30
+    now = timezone.now()
+
+    def job(status, age_days, with_file):
+        made = Job.objects.create(kind="test", user=users["city"], status=status)
+        if with_file:
+            made.result_file.save("export.xlsx", ContentFile(b"x"), save=True)
+        Job.objects.filter(pk=made.pk).update(updated_at=now - timedelta(days=age_days))
+        return made
+
+    old_done = job(Job.Status.DONE, 31, True)
+    old_failed = job(Job.Status.FAILED, 40, False)
+    recent = job(Job.Status.DONE, 29, True)
+    old_running = job(Job.Status.RUNNING, 90, False)  # a worker's task is never touched
+    old_file = old_done.result_file.name
+    out = io.StringIO()
+    call_command("clear_jobs", stdout=out)
+    assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, old_running.pk}
+    assert not default_storage.exists(old_file)
+    assert default_storage.exists(recent.result_file.name)
+    assert "Removed 2 finished tasks older than 30 days (1 files)." in out.getvalue()
+    assert old_failed.pk not in set(Job.objects.values_list("pk", flat=True))
+    call_command("clear_jobs", days=0, stdout=io.StringIO())
+    assert set(Job.objects.values_list("pk", flat=True)) == {old_running.pk}
