@@ -42,4 +42,6 @@ class Command(BaseCommand):
             job.result_file.delete(save=False)
             files += 1
         removed, _by_model = old.delete()
-        self.stdout.write(f"Removed {removed} finished tasks older than {days} days ({files} files).")
+        self.stdout.write(
+            f"Removed {removed} finished tasks older than {days} days ({files} files)."
+        )
