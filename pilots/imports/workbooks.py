@@ -33,6 +33,7 @@ from pilots.imports.check import (
     allowed_tiers,
 )
 from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.kinds import kind_of
 from pilots.imports.read import FIELDS, HEADERS, REQUIRED_FIELDS, open_table, sheet_rows
 from pilots.models import REMARKS_MAX_LENGTH, ImportBatch
 from reform.messages import render
@@ -321,7 +322,7 @@ def error_workbook(batch: ImportBatch) -> bytes:
         text_style = ""
     else:
         width, merged, header_row = _rebuilt_width(plan), [], 1
-        numbered = _rebuilt_rows(data, plan, column_of, width)
+        numbered = _rebuilt_rows(data, plan, column_of, width, kind_of(batch).layout)
         text_style = "text"  # what was read, kept as typed: no 1.23E+17, no lost zeros
     error_column = max(width, max(column_of.values(), default=0) + 1) + 1
     bad_columns = {
@@ -350,7 +351,7 @@ def error_workbook(batch: ImportBatch) -> bytes:
     widths = {error_column: 60}
     return writers.streamed_xlsx(
         rows(),
-        sheet_name=plan.get("sheet") or "企业名单",
+        sheet_name=plan.get("sheet") or kind_of(batch).sheet_name,
         widths=widths,
         freeze_below=header_row,
         merged=merged,
@@ -365,14 +366,14 @@ def _rebuilt_width(plan: dict) -> int:
     return max((index for index, _header, _field in plan["columns"]), default=-1) + 1
 
 
-def _rebuilt_rows(data: bytes, plan: dict, column_of: dict[str, int], width: int):
+def _rebuilt_rows(data: bytes, plan: dict, column_of: dict[str, int], width: int, layout):
     """(row of the rebuilt sheet, row of the file, values): the header on row 1, then each
     row read, without the file's blank or title rows."""
     header: list = [None] * width
     for index, text, _field in plan["columns"]:
         header[index] = text
     yield 1, None, header
-    table = open_table(data, max_rows=10**7, max_bytes=10**10)
+    table = open_table(data, max_rows=10**7, max_bytes=10**10, layout=layout)
     for output, row in enumerate(table.rows, start=2):
         values: list = [None] * width
         for field, index in column_of.items():
