@@ -334,11 +334,15 @@ def report_write(
     pilots: Sequence[Pilot] = (),
     cases: Sequence[Case] = (),
     reason: str | None = None,
+    place: tuple[int | None, int | None] | None = None,
 ) -> None:
     """Save a new or locked report with these fields and links, placed by its pilots inside
     `scope` (the form's and the Excel import's one way to write a report; history tagged with
-    `reason`). Call inside a transaction."""
-    report.county_id, report.township_id = _report_place(scope=scope, pilots=pilots, cases=cases)
+    `reason`); `place` (county id, township id): put back where it was (an import's undo), no
+    scope check. Call inside a transaction."""
+    if place is None:
+        place = _report_place(scope=scope, pilots=pilots, cases=cases)
+    report.county_id, report.township_id = place
     for name in REPORT_FIELDS:
         setattr(report, name, fields[name])
     _save(report, user=user, reason=reason)
