@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy
 from pilots.imports.apply import RowsChanged, iter_plan_rows
 from pilots.imports.check import RowError
 from pilots.imports.kinds import ImportKind, register
+from pilots.imports.messages import say
 from pilots.imports.plan import Preview
-from pilots.imports.read import Layout, Table
+from pilots.imports.read import Layout, Table, clean_text
 from pilots.imports.workbooks import list_template
 from pilots.models import Pilot
 from pilots.writers import xlsx_bytes
@@ -69,6 +70,7 @@ CHOICE_FIELDS = {
 SEPARATORS = re.compile(r"[、;,\n]+")  # after cleaning: ；，become ; and ,
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXAMPLE_TITLE = "示例："  # the template's example row: refused, so it is never imported
 
 R_NUMBER, R_REPORT, R_ACTION, R_VALUES, R_CHANGES, R_PILOTS, R_CASES, R_SHOWN = range(8)
 
@@ -178,6 +180,8 @@ def _check_row(row, lookups: _Lookups, header) -> tuple[dict, list, list, list]:
         errors.append(RowError(row.number, name, header(name), text, said))
 
     fields: dict = {}
+    if cells["title"].text.startswith(clean_text(EXAMPLE_TITLE)):
+        reject("title", cells["title"].text, say("example_row"))
     for name, limit in (("title", 300), ("outlet", 100)):
         text = cells[name].text
         if not text:
@@ -543,7 +547,7 @@ def template(scope) -> bytes:
     lists = {name: _chinese_labels(choices) for name, choices in CHOICE_FIELDS.items()}
     lists["programme"] = [p.name for p in selectors.programme_choices()]
     example = {
-        "title": "示例：某企业深化产业工人队伍建设改革纪实",
+        "title": f"{EXAMPLE_TITLE}某企业深化产业工人队伍建设改革纪实",
         "outlet": "连云港日报",
         "outlet_kind": lists["outlet_kind"][0],
         "level": lists["level"][2],
@@ -565,7 +569,7 @@ def template(scope) -> bytes:
         note=_(
             "Columns marked * are required. A report is known by its title, outlet and date: "
             "uploading it again updates it instead of recording it twice. Nothing is saved "
-            "until you confirm the preview, and then all rows or none."
+            "until you confirm the preview; rows with errors are left out."
         ),
     )
     return xlsx_bytes(workbook)
