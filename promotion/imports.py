@@ -297,17 +297,30 @@ def _model_values(values: dict) -> dict:
     return fields
 
 
-def _shown(name: str, value) -> str:
-    """A field's value as the preview shows it."""
+def _kept(value) -> str:
+    """A field's value as the plan keeps it: a choice's value (put into words when shown, in
+    the reader's language), a date as 2026-05-01, anything else as its text."""
     if value in (None, ""):
-        return "—"
-    if name in CHOICE_FIELDS:
-        return str(CHOICE_FIELDS[name](value).label)
-    if name == "programme":
-        return str(value)
+        return ""
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _shown(name: str, value: str) -> str:
+    if not value:
+        return "—"
+    if name in CHOICE_FIELDS:
+        return str(CHOICE_FIELDS[name](value).label)
+    return value
+
+
+def _label(name: str) -> str:
+    if name == "pilots":
+        return _("Pilots covered")
+    if name == "cases":
+        return _("Cases covered")
+    return str(MediaReport._meta.get_field(name).verbose_name)
 
 
 def _report_state(report: MediaReport) -> list:
@@ -337,33 +350,23 @@ def build_preview(table: Table, *, scope, plan_year, progress=None) -> Preview:
     for number, fields, pilots, cases, errors in checked:
         report = None
         if not errors:
+            # Errors of the report as a whole, said on its title.
             numbers = rows_by_key[_key(fields)]
-            if len(numbers) > 1:
-                others = "、".join(str(n) for n in numbers if n != number)
-                errors.append(
-                    RowError(
-                        number,
-                        "title",
-                        header("title"),
-                        fields["title"],
-                        _say("twice", rows=others),
-                    )
-                )
             report = existing.get(_key(fields))
+            said = []
+            if len(numbers) > 1:
+                said.append(_say("twice", rows="、".join(str(n) for n in numbers if n != number)))
             if report is not None and not report.in_scope(scope):
-                errors.append(
-                    RowError(
-                        number,
-                        "title",
-                        header("title"),
-                        fields["title"],
-                        _say("recorded_elsewhere", place=report.place_name),
-                    )
-                )
+                said.append(_say("recorded_elsewhere", place=report.place_name))
+            errors += [RowError(number, "title", header("title"), fields["title"], s) for s in said]
         if errors:
             preview.rejected += 1
             preview.errors.extend(errors)
             continue
+        if report is not None:
+            # Matched by its title and outlet as normalised: "：" typed in the form and ":" read
+            # from a sheet are the same text, kept as it was.
+            fields.update(title=report.title, outlet=report.outlet)
         action, changes = _compare(report, fields, pilots, cases)
         counts[{"create": "created", "update": "updated", "same": "unchanged"}[action]] += 1
         digest.update(repr(_report_state(report) if report else None).encode())
@@ -380,7 +383,7 @@ def build_preview(table: Table, *, scope, plan_year, progress=None) -> Preview:
                     "title": fields["title"],
                     "outlet": fields["outlet"],
                     "date": fields["published_on"].isoformat(),
-                    "pilots": "、".join(pilot.enterprise.name for pilot in pilots),
+                    "pilots": _listed(pilots, _pilot_name),
                 },
             ]
         )
@@ -398,7 +401,7 @@ def _existing(rows_by_key: dict) -> dict[tuple, MediaReport]:
     reports = (
         MediaReport.objects.filter(published_on__in={key[2] for key in rows_by_key})
         .select_related("programme", "county", "township")
-        .prefetch_related("pilot_links", "case_links")
+        .prefetch_related("pilot_links__pilot__enterprise", "case_links__case")
     )
     found = {}
     for report in reports:
@@ -408,32 +411,34 @@ def _existing(rows_by_key: dict) -> dict[tuple, MediaReport]:
     return found
 
 
+def _pilot_name(pilot: Pilot) -> str:
+    return pilot.enterprise.name
+
+
+def _case_title(case: Case) -> str:
+    return case.title
+
+
+def _listed(items, shown) -> str:
+    return "、".join(shown(item) for item in items) or "—"
+
+
 def _compare(report, fields, pilots, cases) -> tuple[str, list | None]:
     if report is None:
         return "create", None
     changes = [
-        [
-            str(MediaReport._meta.get_field(name).verbose_name),
-            _shown(name, getattr(report, name)),
-            _shown(name, fields[name]),
-        ]
+        [name, _kept(getattr(report, name)), _kept(fields[name])]
         for name in REPORT_FIELDS
         if getattr(report, name) != fields[name]
     ]
-    old_pilots = {link.pilot_id for link in report.pilot_links.all()}
-    if old_pilots != {pilot.pk for pilot in pilots}:
-        changes.append(
-            [
-                str(_("Pilots covered")),
-                str(len(old_pilots)),
-                "、".join(p.enterprise.name for p in pilots) or "—",
-            ]
-        )
-    old_cases = {link.case_id for link in report.case_links.all()}
-    if old_cases != {case.pk for case in cases}:
-        changes.append(
-            [str(_("Cases covered")), str(len(old_cases)), "、".join(c.title for c in cases) or "—"]
-        )
+    links = (
+        ("pilots", report.pilot_links.all(), "pilot", pilots, _pilot_name),
+        ("cases", report.case_links.all(), "case", cases, _case_title),
+    )
+    for field, old_links, name, new, shown in links:
+        old = [getattr(link, name) for link in old_links]
+        if {item.pk for item in old} != {item.pk for item in new}:
+            changes.append([field, _listed(old, shown), _listed(new, shown)])
     return ("update" if changes else "same"), changes
 
 
@@ -605,7 +610,10 @@ def describe(batch, page, summary, scope) -> dict:
             {
                 "number": row[R_NUMBER],
                 "action": row[R_ACTION],
-                "changes": row[R_CHANGES] or [],
+                "changes": [
+                    (_label(name), _shown(name, old), _shown(name, new))
+                    for name, old, new in row[R_CHANGES] or []
+                ],
                 **row[R_SHOWN],
             }
             for row in page

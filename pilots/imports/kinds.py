@@ -58,6 +58,14 @@ class ImportKind:
     def url(self, page: str, *args) -> str:
         return reverse(f"{self.urls}{page}", args=args)
 
+    def links(self, batch=None) -> dict[str, str]:
+        """The addresses the shared templates link to: the kind's pages, and the batch's."""
+        links = {page: self.url(page) for page in ("list", "upload", "template")}
+        if batch is not None:
+            for page in ("detail", "confirm", "discard", "undo", "original", "errors"):
+                links[page] = self.url(page, batch.pk)
+        return links
+
 
 KINDS: dict[str, ImportKind] = {}
 

@@ -83,7 +83,12 @@ def _require_use(scope, kind: ImportKind) -> None:
 def import_list(request, kind: str = ENTERPRISES):
     scope = scope_for(request.user)
     page = paginate(request, _batches(scope, kind), per_page=30)
-    context = {"page": page, "kind": KINDS[kind], "may_use": KINDS[kind].may_use(scope)}
+    context = {
+        "page": page,
+        "kind": KINDS[kind],
+        "urls": KINDS[kind].links(),
+        "may_use": KINDS[kind].may_use(scope),
+    }
     return render(request, KINDS[kind].pages["list"], context)
 
 
@@ -116,6 +121,7 @@ def import_upload(request, kind: str = ENTERPRISES):
         KINDS[kind].pages["upload"],
         {
             "kind": KINDS[kind],
+            "urls": KINDS[kind].links(),
             "form": form,
             "plan_year": plan_year,
             "max_mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}",
@@ -131,6 +137,7 @@ def import_detail(request, pk: int, kind: str = ENTERPRISES):
     template = KINDS[kind].pages["detail"]
     context = {
         "kind": KINDS[kind],
+        "urls": KINDS[kind].links(batch),
         "batch": batch,
         "job": (job := _visible_job(request, batch)),
         "job_state": job_state(job) if job else None,
@@ -412,7 +419,7 @@ def import_discard(request, pk: int, kind: str = ENTERPRISES):
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
     if request.method == "GET":
-        context = {"batch": batch, "action": "discard", "kind": KINDS[kind]}
+        context = {"batch": batch, "action": "discard", "urls": KINDS[kind].links(batch)}
         return render(request, KINDS[kind].pages["ask"], context)
     plan.batch_discard(batch=batch)
     messages.info(request, _("The import was discarded; nothing was changed."))
@@ -429,7 +436,7 @@ def import_undo(request, pk: int, kind: str = ENTERPRISES):
         if batch.status != ImportBatch.Status.APPLIED:
             messages.error(request, _("Only an applied import can be undone."))
             return redirect(batch)
-        context = {"batch": batch, "action": "undo", "kind": KINDS[kind]}
+        context = {"batch": batch, "action": "undo", "urls": KINDS[kind].links(batch)}
         return render(request, KINDS[kind].pages["ask"], context)
     if _busy(request, batch):
         return redirect(batch)

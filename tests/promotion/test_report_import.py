@@ -189,7 +189,7 @@ def test_confirm_creates_exactly_the_reports_with_their_pilots(
 
 
 def test_sending_the_list_again_updates_instead_of_duplicating_and_undo_restores(
-    users, plan_year, niushan_pilot, donghai_pilot
+    client, users, plan_year, niushan_pilot, donghai_pilot
 ):
     kept = make_report(
         title="东海县：技能人才跑出加速度",
@@ -210,10 +210,15 @@ def test_sending_the_list_again_updates_instead_of_duplicating_and_undo_restores
     assert (batch.enterprises_created, batch.enterprises_updated) == (1, 1)
     rows = plan.load_plan(batch)["rows"]
     assert [(row[1], row[2]) for row in rows] == [(kept.pk, "update"), (None, "create")]
-    with translation.override("zh-hans"):
-        assert ["级别", "市级", "省级"] in plan.load_plan(batch)["rows"][0][4] or any(
-            change[1:] == ["市级", "省级"] for change in rows[0][4]
-        )
+    pilots = f"{niushan_pilot.enterprise.name}、{donghai_pilot.enterprise.name}"
+    assert rows[0][4] == [
+        ["level", "city", "provincial"],
+        ["pilots", niushan_pilot.enterprise.name, pilots],
+    ]
+    client.force_login(users["county"])
+    page = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "市级 → <strong>省级</strong>" in page
+    assert f"{niushan_pilot.enterprise.name} → <strong>{pilots}</strong>" in page
     confirm(batch, users["county"])
     assert MediaReport.objects.count() == 2
     kept.refresh_from_db()
