@@ -360,3 +360,41 @@ def test_the_error_workbook_marks_the_bad_cells(client, users, plan_year):
     assert sheet.cell(row=3, column=6).value == "javascript:alert(1)"
     assert "http://" in sheet.cell(row=3, column=11).value
     assert sheet.cell(row=4, column=11).value is None
+
+
+def test_a_large_list_is_checked_confirmed_and_undone_in_the_background(
+    client, settings, users, plan_year, niushan_pilot
+):
+    from reform.jobs import run_job
+    from reform.models import Job
+
+    def run(job: Job) -> Job:
+        job.refresh_from_db()
+        run_job.call(job.pk, job.attempts)
+        job.refresh_from_db()
+        return job
+
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    rows = [report_row(title=f"第{n}篇", pilots=niushan_pilot.enterprise.name) for n in range(3)]
+    client.force_login(users["county"])
+    response = client.post(
+        reverse("promotion:report_import_upload"), {"file": _file(workbook(rows))}
+    )
+    job = Job.objects.get()
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert (batch.status, batch.row_count) == ("previewing", 3)
+    assert run(job).status == Job.Status.DONE
+    batch.refresh_from_db()
+    assert (batch.status, batch.enterprises_created) == ("previewed", 3)
+
+    response = client.post(reverse("promotion:report_import_confirm", args=[batch.pk]))
+    assert run(Job.objects.latest("pk")).status == Job.Status.DONE
+    batch.refresh_from_db()
+    assert batch.status == "applied" and MediaReport.objects.count() == 3
+    assert ReportPilot.objects.filter(pilot=niushan_pilot).count() == 3
+
+    client.post(reverse("promotion:report_import_undo", args=[batch.pk]))
+    assert run(Job.objects.latest("pk")).status == Job.Status.DONE
+    batch.refresh_from_db()
+    assert batch.status == "undone" and MediaReport.objects.count() == 0
