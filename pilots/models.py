@@ -381,7 +381,9 @@ def import_upload_path(batch: "ImportBatch", filename: str) -> str:
 
 
 class ImportBatch(models.Model):
-    """One uploaded enterprise list: the file, what it would change, and what became of it.
+    """One uploaded list (the enterprise list, or another kind: pilots.imports.kinds): the file,
+    what it would change, and what became of it. The enterprise_* counts hold a kind's own
+    records (media reports: reports created, updated, unchanged).
 
     The preview (every row's planned change and every error) is kept as a compressed JSON file
     next to the original, so the confirmation applies exactly what the user saw.

@@ -10,8 +10,8 @@ A report is matched by its title, outlet and date: sending the same list again u
 reports it recorded the first time instead of recording them twice.
 
 A planned row is a list: [row number, matched report id or None, "create"/"update"/"same",
-fields (JSON values), changes [[label, old, new]], pilot ids, case ids, shown {title, outlet,
-date, pilots}].
+fields (JSON values), changes [[field, old, new]] (values as kept, put into words when shown),
+pilot ids, case ids, shown {title, outlet, date, pilots}].
 """
 
 from __future__ import annotations
