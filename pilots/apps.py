@@ -15,3 +15,8 @@ class PilotsConfig(AppConfig):
         from pilots.data_checks import stranded_enterprises
 
         return stranded_enterprises(record)
+
+    def ready(self) -> None:
+        from pilots.imports.enterprises import register_enterprises
+
+        register_enterprises()

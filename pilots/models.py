@@ -381,7 +381,9 @@ def import_upload_path(batch: "ImportBatch", filename: str) -> str:
 
 
 class ImportBatch(models.Model):
-    """One uploaded enterprise list: the file, what it would change, and what became of it.
+    """One uploaded list (the enterprise list, or another kind: pilots.imports.kinds): the file,
+    what it would change, and what became of it. The enterprise_* counts hold a kind's own
+    records (media reports: reports created, updated, unchanged).
 
     The preview (every row's planned change and every error) is kept as a compressed JSON file
     next to the original, so the confirmation applies exactly what the user saw.
@@ -396,6 +398,8 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("failed")
         UNDONE = "undone", _("undone")
 
+    # What the list is (pilots.imports.kinds): the enterprise list, media reports, …
+    kind = models.CharField(_("kind of list"), max_length=20, default="enterprises")
     original = models.FileField(_("uploaded file"), upload_to=import_upload_path)
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
@@ -483,7 +487,9 @@ class ImportBatch(models.Model):
         return f"#{self.pk} {self.original_name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("pilots:import_detail", args=[self.pk])
+        from pilots.imports.kinds import kind_of
+
+        return kind_of(self).url("detail", self.pk)
 
     @property
     def message_text(self) -> str:

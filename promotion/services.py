@@ -74,7 +74,14 @@ def _require_pilots_in_scope(pilots: Sequence[Pilot], scope: Scope, *, field: st
 
 
 def _set_links(
-    model: type[models.Model], *, parent: str, record, key: str, wanted: Iterable, user
+    model: type[models.Model],
+    *,
+    parent: str,
+    record,
+    key: str,
+    wanted: Iterable,
+    user,
+    reason: str | None = None,
 ) -> None:
     """Make the record's links (rows of `model`) exactly `wanted`, each change in the history."""
     wanted = list(dict.fromkeys(wanted))
@@ -82,10 +89,12 @@ def _set_links(
     for value, link in current.items():
         if value not in wanted:
             link._history_user = user
+            if reason:
+                link._change_reason = reason
             link.delete()
     new = [model(**{parent: record, key: value}) for value in wanted if value not in current]
     if new:
-        bulk_create_with_history(new, model, default_user=user)
+        bulk_create_with_history(new, model, default_user=user, default_change_reason=reason)
 
 
 # Cases ----------------------------------------------------------------------------------------
@@ -311,16 +320,33 @@ def report_create(
     scope = scope_for(user)
     if not scope.can_write:
         raise PermissionDenied
-    county_id, township_id = _report_place(scope=scope, pilots=pilots, cases=cases)
-    report = MediaReport(
-        **{name: fields[name] for name in REPORT_FIELDS},
-        county_id=county_id,
-        township_id=township_id,
-        recorded_by=user,
-    )
-    _save(report, user=user)
-    _set_report_links(report, pilots=pilots, cases=cases, user=user)
+    report = MediaReport(recorded_by=user)
+    report_write(report, scope=scope, user=user, fields=fields, pilots=pilots, cases=cases)
     return report
+
+
+def report_write(
+    report: MediaReport,
+    *,
+    scope: Scope,
+    user: User | None,
+    fields: dict,
+    pilots: Sequence[Pilot] = (),
+    cases: Sequence[Case] = (),
+    reason: str | None = None,
+    place: tuple[int | None, int | None] | None = None,
+) -> None:
+    """Save a new or locked report with these fields and links, placed by its pilots inside
+    `scope` (the form's and the Excel import's one way to write a report; history tagged with
+    `reason`); `place` (county id, township id): put back where it was (an import's undo), no
+    scope check. Call inside a transaction."""
+    if place is None:
+        place = _report_place(scope=scope, pilots=pilots, cases=cases)
+    report.county_id, report.township_id = place
+    for name in REPORT_FIELDS:
+        setattr(report, name, fields[name])
+    _save(report, user=user, reason=reason)
+    _set_report_links(report, pilots=pilots, cases=cases, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -339,32 +365,27 @@ def report_update(
         raise PermissionDenied
     if locked.version != version:
         raise StaleEditError(locked)
-    locked.county_id, locked.township_id = _report_place(scope=scope, pilots=pilots, cases=cases)
-    for name in REPORT_FIELDS:
-        setattr(locked, name, fields[name])
     locked.version = version + 1
-    _save(locked, user=user)
-    _set_report_links(locked, pilots=pilots, cases=cases, user=user)
+    report_write(locked, scope=scope, user=user, fields=fields, pilots=pilots, cases=cases)
     return locked
 
 
-def _set_report_links(report: MediaReport, *, pilots, cases, user) -> None:
-    _set_links(
-        ReportPilot,
-        parent="report",
-        record=report,
-        key="pilot_id",
-        wanted=[p.pk for p in pilots],
-        user=user,
-    )
-    _set_links(
-        ReportCase,
-        parent="report",
-        record=report,
-        key="case_id",
-        wanted=[c.pk for c in cases],
-        user=user,
-    )
+def _set_report_links(report: MediaReport, *, pilots, cases, user, reason=None) -> None:
+    for model, key, wanted in (
+        (ReportPilot, "pilot_id", [p.pk for p in pilots]),
+        (ReportCase, "case_id", [c.pk for c in cases]),
+    ):
+        _set_links(
+            model, parent="report", record=report, key=key, wanted=wanted, user=user, reason=reason
+        )
+
+
+def report_delete(*, report: MediaReport, user: User | None, reason: str) -> None:
+    """Delete a report with its links, each deletion in the history (an import's undo)."""
+    _set_report_links(report, pilots=(), cases=(), user=user, reason=reason)
+    report._history_user = user
+    report._change_reason = reason
+    report.delete()
 
 
 # Columns and programmes -----------------------------------------------------------------------

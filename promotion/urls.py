@@ -1,5 +1,6 @@
 from django.urls import path
 
+from pilots.imports import views as import_views
 from promotion import report_views, views
 
 app_name = "promotion"
@@ -26,6 +27,26 @@ urlpatterns = [
     path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", report_views.report_edit, name="report_edit"),
     path("reports/<int:pk>/history/", report_views.report_history, name="report_history"),
+    *[
+        # The Excel import of reports: the import's own pages, for this kind of list.
+        path(
+            f"reports/imports/{route}",
+            view,
+            {"kind": "media_reports"},
+            name=f"report_import_{name}",
+        )
+        for route, view, name in (
+            ("", import_views.import_list, "list"),
+            ("upload/", import_views.import_upload, "upload"),
+            ("template/", import_views.import_template, "template"),
+            ("<int:pk>/", import_views.import_detail, "detail"),
+            ("<int:pk>/confirm/", import_views.import_confirm, "confirm"),
+            ("<int:pk>/discard/", import_views.import_discard, "discard"),
+            ("<int:pk>/undo/", import_views.import_undo, "undo"),
+            ("<int:pk>/original/", import_views.import_original, "original"),
+            ("<int:pk>/errors/", import_views.import_errors, "errors"),
+        )
+    ],
     path("programmes/", report_views.programme_list, name="programme_list"),
     path("programmes/new/", report_views.programme_create, name="programme_create"),
     path("programmes/<int:pk>/", report_views.programme_detail, name="programme_detail"),

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from pilots.imports.check import Places, allowed_tiers
 from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.kinds import kind_of
 from pilots.imports.plan import (
     CHUNK,
     ENTERPRISE_COLUMN,
@@ -193,8 +194,12 @@ def _undo_path(batch: ImportBatch) -> str:
     return f"imports/plans/{batch.pk}-undo.jsonl.gz"
 
 
-class _Stale(Exception):
-    pass
+class RowsChanged(Exception):
+    """Raised by a kind's apply_rows: a record the plan touches changed since the preview, or
+    a row now lies outside the scope; everything is rolled back and the preview made again."""
+
+
+_Stale = RowsChanged
 
 
 class NotPreviewed(Exception):
@@ -217,7 +222,15 @@ def batch_apply(
             batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if batch.status != ImportBatch.Status.PREVIEWED:
                 raise NotPreviewed(batch.status)
-            _apply_rows(batch, user, scope, progress)
+            now, undo = timezone.now(), UndoLog()
+            kind_of(batch).apply_rows(batch, user, scope, progress, undo, now)
+            undo.save(_undo_path(batch))
+            batch.status = ImportBatch.Status.APPLIED
+            batch.applied_at = now
+            batch.applied_by = user
+            batch.message = ""
+            batch.message_code = None
+            batch.save()
     except _Stale:
         batch.refresh_from_db()
         batch_revalidate(batch=batch, scope=scope)
@@ -240,7 +253,7 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-class _UndoLog:
+class UndoLog:
     """What undo needs, written as the apply goes: ids created, values found before."""
 
     # And "links:<field>" for each extension column (pilots.imports.columns) that wrote links.
@@ -264,7 +277,7 @@ class _UndoLog:
 
 
 def read_undo(batch: ImportBatch) -> dict[str, list]:
-    undo: dict[str, list] = {key: [] for key in _UndoLog.KEYS}
+    undo: dict[str, list] = {key: [] for key in UndoLog.KEYS}
     path = _undo_path(batch)
     with default_storage.open(path, "rb") as handle, gzip.GzipFile(fileobj=handle) as lines:
         for line in lines:
@@ -291,17 +304,20 @@ PILOT_INSERT = [
 ]
 
 
-def _apply_rows(
-    batch: ImportBatch, user: User | None, scope: Scope, progress: Progress | None = None
+def apply_enterprise_rows(
+    batch: ImportBatch,
+    user: User | None,
+    scope: Scope,
+    progress: Progress | None,
+    undo: UndoLog,
+    now,
 ) -> None:
     """Write the plan a chunk of rows at a time; raise _Stale (rolling back) at the end if any
     matched record differs from what the preview saw, at once if a row lies outside `scope`."""
-    now = timezone.now()
     reason = batch.change_reason
     user_id = user.pk if user else None
     stamp = connection.ops.adapt_datetimefield_value(now)
     digest = StateDigest()
-    undo = _UndoLog()
     places = Places()
     total, done = batch.row_count - batch.rows_rejected, 0
     for rows in _batched(iter_plan_rows(batch, with_changes=False), CHUNK):
@@ -372,13 +388,6 @@ def _apply_rows(
         _apply_links(batch, rows, ids, user, undo)
     if digest.hexdigest() != batch.state_digest:
         raise _Stale
-    undo.save(_undo_path(batch))
-    batch.status = ImportBatch.Status.APPLIED
-    batch.applied_at = now
-    batch.applied_by = user
-    batch.message = ""
-    batch.message_code = None
-    batch.save()
 
 
 def _inside(scope: Scope, row: list, found: tuple | None, pilot: tuple | None) -> bool:
@@ -413,7 +422,7 @@ def _still_valid(values: list, places: Places) -> bool:
     return state_control_error(record["ownership"], record["state_controls"]) is None
 
 
-def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: _UndoLog) -> None:
+def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: UndoLog) -> None:
     """Hand each extension column the (enterprise id, target id) pairs of this chunk."""
     for name, extension in COLUMN_EXTENSIONS.items():
         pairs = [

@@ -26,8 +26,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
+from pilots.imports.kinds import ENTERPRISES, KINDS, kind_of
 from pilots.imports.messages import say
-from pilots.imports.read import HEADERS, SpreadsheetError, Table, open_table
+from pilots.imports.read import SpreadsheetError, Table, open_table
 from pilots.imports.records import (  # noqa: F401 - the plan's row format, used by its readers too
     CHUNK,
     ENTERPRISE_COLUMN,
@@ -425,8 +426,19 @@ def _store_preview(batch: ImportBatch, preview: Preview) -> None:
     batch.link_counts = preview.link_counts
 
 
-def read_upload(data: bytes) -> Table:
-    return open_table(data, max_rows=settings.IMPORT_MAX_ROWS, max_bytes=settings.IMPORT_MAX_BYTES)
+def read_upload(data: bytes, kind: str = ENTERPRISES) -> Table:
+    return open_table(
+        data,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        layout=KINDS[kind].layout,
+    )
+
+
+def _preview(batch: ImportBatch, table: Table, scope: Scope, progress: Progress | None = None):
+    """The batch's kind checks and plans the rows."""
+    build = kind_of(batch).build_preview
+    return build(table, scope=scope, plan_year=batch.plan_year, progress=progress)
 
 
 def batch_create(
@@ -437,6 +449,7 @@ def batch_create(
     scope: Scope,
     plan_year: PlanYear,
     background_rows: int | None = None,
+    kind: str = ENTERPRISES,
 ) -> ImportBatch:
     """Keep the upload and its preview as a batch; a file that cannot be read is a failed one.
 
@@ -444,6 +457,7 @@ def batch_create(
     batch_preview (run by a background task) checks it.
     """
     batch = ImportBatch(
+        kind=kind,
         original_name=filename[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
@@ -453,7 +467,7 @@ def batch_create(
         scope_township_id=scope.township_id,
     )
     try:
-        table = read_upload(data)
+        table = read_upload(data, kind)
     except SpreadsheetError as exc:
         batch.status = ImportBatch.Status.FAILED
         batch.message = str(exc)
@@ -468,7 +482,8 @@ def batch_create(
         batch.header_row = table.header_row
         batch.unrecognised = table.unrecognised
         batch.message_code = say(
-            "columns_missing", columns="、".join(HEADERS[name] for name in table.missing_required)
+            "columns_missing",
+            columns="、".join(KINDS[kind].layout.headers[name] for name in table.missing_required),
         )
         batch.message = render(batch.message_code)
     elif not table.rows:
@@ -482,7 +497,7 @@ def batch_create(
         batch.row_count = len(table.rows)
     else:
         try:
-            preview = build_preview(table, scope=scope, plan_year=plan_year)
+            preview = _preview(batch, table, scope)
         except SpreadsheetError as exc:  # the rows are streamed: damage below the header
             batch.status = ImportBatch.Status.FAILED
             batch.message = str(exc)
@@ -503,8 +518,7 @@ def batch_preview(*, batch: ImportBatch, scope: Scope, progress: Progress | None
     scope = batch_scope(batch, scope)
     with batch.original.open("rb") as handle:
         data = handle.read()
-    table = read_upload(data)
-    preview = build_preview(table, scope=scope, plan_year=batch.plan_year, progress=progress)
+    preview = _preview(batch, read_upload(data, batch.kind), scope, progress)
     with transaction.atomic():
         current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if current.status != ImportBatch.Status.PREVIEWING:
@@ -520,7 +534,7 @@ def batch_revalidate(*, batch: ImportBatch, scope: Scope) -> ImportBatch:
     scope = batch_scope(batch, scope)
     with batch.original.open("rb") as handle:
         data = handle.read()
-    _store_preview(batch, build_preview(read_upload(data), scope=scope, plan_year=batch.plan_year))
+    _store_preview(batch, _preview(batch, read_upload(data, batch.kind), scope))
     batch.save()
     return batch
 

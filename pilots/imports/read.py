@@ -74,12 +74,62 @@ _SPELLINGS: dict[str, str] = {
     "cluster": "产业集群 所属产业集群",
     "remarks": "备注 说明 备注说明 其他说明 remarks",
 }
-FIELDS: list[str] = list(_SPELLINGS)
-REQUIRED_FIELDS: tuple[str, ...] = ("name", "credit_code", "county")
-HEADERS: dict[str, str] = {key: names.split()[0] for key, names in _SPELLINGS.items()}
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    key: tuple(names.split()) for key, names in _SPELLINGS.items()
-}
+
+
+class Layout:
+    """The columns of one kind of list (pilots.imports.kinds): each field's headers (the
+    template's own first), the required ones, the fields that mark the header row (one of them
+    is needed), and the field whose cell alone makes no row (a note under the table)."""
+
+    def __init__(
+        self,
+        spellings: dict[str, str],
+        *,
+        required: tuple[str, ...],
+        keys: tuple[str, str],
+        note_field: str = "remarks",
+    ):
+        self.fields: list[str] = list(spellings)
+        self.required = required
+        self.keys = keys
+        self.note_field = note_field
+        self.headers: dict[str, str] = {key: names.split()[0] for key, names in spellings.items()}
+        self.synonyms: dict[str, tuple[str, ...]] = {
+            key: tuple(names.split()) for key, names in spellings.items()
+        }
+        self.by_header = {
+            normalise_header(name): key for key, names in self.synonyms.items() for name in names
+        }
+
+    def match(self, text: str) -> str | None:
+        """The canonical field for a header cell, or None."""
+        key = normalise_header(text)
+        if not key:
+            return None
+        found = self.by_header.get(key)
+        if found is None and key.endswith(")"):
+            # "职工人数(人)", "联系电话(手机)": a unit or note after a known header.
+            found = self.by_header.get(_TRAILING_NOTE.sub("", key))
+        return found
+
+    def no_header(self) -> dict:
+        """The values of the "no header row" message."""
+        first, second = self.keys
+        return {
+            "rows": HEADER_SCAN_ROWS,
+            "name": self.headers[first],
+            "credit_code": self.headers[second],
+        }
+
+
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+ENTERPRISES = Layout(
+    _SPELLINGS, required=("name", "credit_code", "county"), keys=("name", "credit_code")
+)
+FIELDS: list[str] = ENTERPRISES.fields
+REQUIRED_FIELDS: tuple[str, ...] = ENTERPRISES.required
+HEADERS: dict[str, str] = ENTERPRISES.headers
+SYNONYMS: dict[str, tuple[str, ...]] = ENTERPRISES.synonyms
 
 # Columns every hand-made list has that carry nothing to import; not worth a warning.
 IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "编号", "行号"})
@@ -113,22 +163,9 @@ class Table:
     rows: list[Row] | Rows = field(default_factory=list)
 
 
-_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
-_FIELD_BY_HEADER = {
-    normalise_header(name): key for key, names in SYNONYMS.items() for name in names
-}
-
-
 def match_header(text: str) -> str | None:
-    """The canonical field for a header cell, or None."""
-    key = normalise_header(text)
-    if not key:
-        return None
-    found = _FIELD_BY_HEADER.get(key)
-    if found is None and key.endswith(")"):
-        # "职工人数(人)", "联系电话(手机)": a unit or note after a known header.
-        found = _FIELD_BY_HEADER.get(_TRAILING_NOTE.sub("", key))
-    return found
+    """The enterprise list's field for a header cell, or None."""
+    return ENTERPRISES.match(text)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -140,8 +177,11 @@ class _Header:
     columns: list[Column]
 
 
-def _find_header(rows: list[list[Any]], first_index: int = 0) -> _Header | None:
-    """The row with most known headers, needing two and the enterprise name or code.
+def _find_header(
+    rows: list[list[Any]], first_index: int = 0, layout: Layout = ENTERPRISES
+) -> _Header | None:
+    """The row with most known headers, needing two and one of the layout's keys (for the
+    enterprise list: the name or the code).
 
     An empty header cell borrows the header of the cell above when that is a known header:
     in a two-row header, "企业名称" merged down over both rows sits in the upper row only.
@@ -152,7 +192,7 @@ def _find_header(rows: list[list[Any]], first_index: int = 0) -> _Header | None:
     for offset, values in enumerate(rows):
         # Headers keep their own spelling (full-width brackets and all) for messages.
         texts = [" ".join(v.split()) if isinstance(v, str) else make_cell(v).text for v in values]
-        here = [(text, match_header(text)) for text in texts]
+        here = [(text, layout.match(text)) for text in texts]
         above.extend([("", None)] * (len(here) - len(above)))
         columns = []
         for index, (text, key) in enumerate(here):
@@ -161,7 +201,7 @@ def _find_header(rows: list[list[Any]], first_index: int = 0) -> _Header | None:
             if text:
                 columns.append(Column(index, text, key))
         found = {column.field for column in columns} - {None}
-        if len(found) > best_score and {"name", "credit_code"} & found:
+        if len(found) > best_score and set(layout.keys) & found:
             best, best_score = _Header(first_index + offset, columns), len(found)
         above = here
     return best
@@ -192,11 +232,13 @@ class Rows:
         mapped: list[tuple[str, int]],
         repeated_header: list[tuple[str, str]],
         max_rows: int,
+        note_field: str = "remarks",
     ) -> None:
         self._raw = raw
         self._mapped = mapped  # (field, position in the parser's row)
         self._repeated_header = repeated_header
         self._max_rows = max_rows
+        self._note_field = note_field
         self._count: int | None = None
 
     def __iter__(self) -> Iterator[Row]:
@@ -204,6 +246,7 @@ class Rows:
         # Cell per distinct text saves both the cleaning and the memory. Capped for unique
         # columns.
         mapped, repeated_header, max_rows = self._mapped, self._repeated_header, self._max_rows
+        note_field = self._note_field
         caches: list[dict[str, Cell]] = [{} for _ in mapped]
         count = 0
         for number, values in self._raw():
@@ -221,7 +264,7 @@ class Rows:
                 else:
                     cell = make_cell(value)
                 # A row with nothing but a remark is a note under the table, not an enterprise.
-                if cell is not EMPTY and name != "remarks":
+                if cell is not EMPTY and name != note_field:
                     blank = False
                 row[name] = cell
             if blank:
@@ -248,7 +291,13 @@ class Rows:
 
 
 def _table(
-    kind: str, sheet_name: str, header: _Header, raw: RawRows, max_rows: int, offset: int = 0
+    kind: str,
+    sheet_name: str,
+    header: _Header,
+    raw: RawRows,
+    max_rows: int,
+    offset: int = 0,
+    layout: Layout = ENTERPRISES,
 ) -> Table:
     """The table of a found header; ``offset`` is the parser's first column (calamine's rows
     start at the first used column, not at column A)."""
@@ -268,7 +317,7 @@ def _table(
         elif normalise_header(column.header) not in IGNORED_HEADERS:
             unrecognised.append(column.header)
     texts = {column.field: column.header for column in header.columns if column.field}
-    repeated_header = [(name, texts[name]) for name in REQUIRED_FIELDS if name in texts]
+    repeated_header = [(name, texts[name]) for name in layout.required if name in texts]
     return Table(
         format=kind,
         sheet_name=sheet_name,
@@ -276,8 +325,8 @@ def _table(
         columns=header.columns,
         unrecognised=unrecognised,
         duplicates=duplicates,
-        missing_required=[name for name in REQUIRED_FIELDS if name not in taken],
-        rows=Rows(raw, mapped, repeated_header, max_rows),
+        missing_required=[name for name in layout.required if name not in taken],
+        rows=Rows(raw, mapped, repeated_header, max_rows, layout.note_field),
     )
 
 
@@ -285,7 +334,7 @@ def _has_text(rows: list[list[Any]]) -> bool:
     return any(make_cell(value).text for values in rows for value in values)
 
 
-def _open_csv(data: bytes, max_rows: int) -> Table:
+def _open_csv(data: bytes, max_rows: int, layout: Layout) -> Table:
     text = _decode_text(data)
     if text is None:
         raise _error("unsupported")
@@ -300,11 +349,16 @@ def _open_csv(data: bytes, max_rows: int) -> Table:
         head = [record for _number, record in islice(records(), HEADER_SCAN_ROWS)]
         if not _has_text(head):
             raise _error("empty")
-        header = _find_header(head)
+        header = _find_header(head, 0, layout)
         if header is None:
-            raise _error("no_header", **_NO_HEADER)
+            raise _error("no_header", **layout.no_header())
         table = _table(
-            "csv", "", header, lambda: islice(records(), header.index + 1, None), max_rows
+            "csv",
+            "",
+            header,
+            lambda: islice(records(), header.index + 1, None),
+            max_rows,
+            layout=layout,
         )
         # One pass now, which the text module parses fast: a broken quote or too many rows is
         # told at upload, and later passes of the same text cannot fail.
@@ -314,7 +368,7 @@ def _open_csv(data: bytes, max_rows: int) -> Table:
     return table
 
 
-def _open_xlsx(data: bytes, max_rows: int) -> Table:
+def _open_xlsx(data: bytes, max_rows: int, layout: Layout) -> Table:
     """A large .xlsx, streamed by pilots/imports/xlsx.py: rows are parsed again on every
     pass, and a row is dropped once read."""
     try:
@@ -327,17 +381,18 @@ def _open_xlsx(data: bytes, max_rows: int) -> Table:
             if not _has_text(head):
                 continue
             saw_data = True
-            header = _find_header(head, first)
+            header = _find_header(head, first, layout)
             if header is None:
                 continue
-            table = _table("xlsx", name, header, _xlsx_body(book, part, header.index + 1), max_rows)
+            body = _xlsx_body(book, part, header.index + 1)
+            table = _table("xlsx", name, header, body, max_rows, layout=layout)
             if _max_row_tag(archive, archive.getinfo(part)) - header.index - 1 > max_rows:
                 len(table.rows)  # so many row tags may hold too many rows: count them now
             return table
     except _XLSX_ERRORS as exc:
         raise _error("corrupt") from exc
     if saw_data:
-        raise _error("no_header", **_NO_HEADER)
+        raise _error("no_header", **layout.no_header())
     raise _error("empty")
 
 
@@ -369,7 +424,7 @@ def _xlsx_body(book: xlsx.Workbook, part: str, start: int) -> RawRows:
     return body
 
 
-def _open_workbook(data: bytes, kind: str, max_rows: int) -> Table:
+def _open_workbook(data: bytes, kind: str, max_rows: int, layout: Layout) -> Table:
     workbook = _calamine(python_calamine.CalamineWorkbook.from_filelike, io.BytesIO(data))
     try:
         saw_data = False
@@ -384,7 +439,7 @@ def _open_workbook(data: bytes, kind: str, max_rows: int) -> Table:
             if not _has_text(head):
                 continue
             saw_data = True
-            header = _find_header(head, first)
+            header = _find_header(head, first, layout)
             if header is None:
                 continue
             # calamine's parsed sheet (compact, outside Python) stays; Python rows are built
@@ -397,6 +452,7 @@ def _open_workbook(data: bytes, kind: str, max_rows: int) -> Table:
                 _sheet_body(sheet, header.index + 1),
                 max_rows,
                 offset=sheet.start[1],
+                layout=layout,
             )
             if sheet.end[0] - header.index > max_rows:
                 len(table.rows)  # so many lines may hold too many rows: count them now
@@ -404,7 +460,7 @@ def _open_workbook(data: bytes, kind: str, max_rows: int) -> Table:
     finally:
         workbook.close()
     if saw_data:
-        raise _error("no_header", **_NO_HEADER)
+        raise _error("no_header", **layout.no_header())
     raise _error("empty")
 
 
@@ -418,12 +474,6 @@ def _sheet_body(sheet: Any, start: int) -> RawRows:
 # What a damaged .xlsx raises while streamed (the zip's own errors, lxml's, the reader's).
 _XLSX_ERRORS = (*_ZIP_ERRORS, etree.Error, xlsx.XlsxError)
 
-_NO_HEADER = {
-    "rows": HEADER_SCAN_ROWS,
-    "name": HEADERS["name"],
-    "credit_code": HEADERS["credit_code"],
-}
-
 
 def open_table(
     data: bytes,
@@ -431,6 +481,7 @@ def open_table(
     max_rows: int = 50_000,
     max_bytes: int = 10 * 1024 * 1024,
     max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+    layout: Layout = ENTERPRISES,
 ) -> Table:
     """Find the header row of the first usable sheet; its rows are streamed (see Rows).
 
@@ -439,10 +490,10 @@ def open_table(
     """
     kind = check_file(data, max_bytes, max_unzipped_bytes)
     if kind == "csv":
-        return _open_csv(data, max_rows)
+        return _open_csv(data, max_rows, layout)
     if kind == "xlsx" and _unzipped_size(data) > STREAM_XLSX_ABOVE:
-        return _open_xlsx(data, max_rows)
-    return _open_workbook(data, kind, max_rows)
+        return _open_xlsx(data, max_rows, layout)
+    return _open_workbook(data, kind, max_rows, layout)
 
 
 def _unzipped_size(data: bytes) -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pilots.imports.apply import _history, _upsert_enterprises, _upsert_pilots, read_undo
 from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.kinds import kind_of
 from pilots.imports.plan import (
     ENTERPRISE_COLUMNS,
     ENTERPRISE_VALUES,
@@ -60,7 +61,8 @@ def batch_undo(*, batch: ImportBatch, user: User, progress: Progress | None = No
                     "was changed."
                 )
             ) from None
-        changed = batch_changed_since(batch, undo)
+        kind = kind_of(batch)
+        changed = kind.changed_since(batch, undo)
         if changed:
             raise CannotUndo(
                 _(
@@ -70,34 +72,40 @@ def batch_undo(*, batch: ImportBatch, user: User, progress: Progress | None = No
                 % {"count": changed}
             )
         now = timezone.now()
-        reason = f"undo:{batch.pk}"
-        for name, extension in COLUMN_EXTENSIONS.items():
-            # First: a created enterprise with a link would otherwise count as used elsewhere.
-            items = undo.get(f"links:{name}")
-            if items:
-                extension.undo(batch, items, user)
-        steps = [
-            (_delete_with_history, Pilot, (), undo["pilots_created"]),
-            (_restore, Pilot, (PILOT_COLUMNS, PILOT_VALUES), undo["pilots_before"]),
-            (_delete_with_history, Enterprise, (), undo["enterprises_created"]),
-            (
-                _restore,
-                Enterprise,
-                (ENTERPRISE_COLUMNS, ENTERPRISE_VALUES),
-                undo["enterprises_before"],
-            ),
-        ]
-        total, done = sum(len(items) for *_, items in steps), 0
-        for step, model, columns, items in steps:
-            if progress is not None:
-                progress(done, total)
-            step(model, *columns, items, user, reason, now)
-            done += len(items)
+        kind.undo_rows(batch, undo, user, f"undo:{batch.pk}", now, progress)
         batch.status = ImportBatch.Status.UNDONE
         batch.undone_at = now
         batch.undone_by = user
         batch.save(update_fields=["status", "undone_at", "undone_by"])
     return batch
+
+
+def undo_enterprise_rows(
+    batch: ImportBatch, undo: dict, user: User, reason: str, now, progress: Progress | None
+) -> None:
+    """The enterprise list: links, pilots and enterprises put back, in that order."""
+    for name, extension in COLUMN_EXTENSIONS.items():
+        # First: a created enterprise with a link would otherwise count as used elsewhere.
+        items = undo.get(f"links:{name}")
+        if items:
+            extension.undo(batch, items, user)
+    steps = [
+        (_delete_with_history, Pilot, (), undo["pilots_created"]),
+        (_restore, Pilot, (PILOT_COLUMNS, PILOT_VALUES), undo["pilots_before"]),
+        (_delete_with_history, Enterprise, (), undo["enterprises_created"]),
+        (
+            _restore,
+            Enterprise,
+            (ENTERPRISE_COLUMNS, ENTERPRISE_VALUES),
+            undo["enterprises_before"],
+        ),
+    ]
+    total, done = sum(len(items) for *_, items in steps), 0
+    for step, model, columns, items in steps:
+        if progress is not None:
+            progress(done, total)
+        step(model, *columns, items, user, reason, now)
+        done += len(items)
 
 
 def _delete_with_history(model, ids: list[int], user, reason: str, now) -> None:

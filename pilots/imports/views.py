@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilots import quotas, selectors, writers
 from pilots.imports import apply, jobs, plan, undo
 from pilots.imports.columns import COLUMN_EXTENSIONS
-from pilots.imports.workbooks import error_workbook, template_workbook
+from pilots.imports.kinds import ENTERPRISES, KINDS, ImportKind
+from pilots.imports.workbooks import error_workbook
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.jobs import is_stale, job_state
 from reform.messages import render as render_message
@@ -42,6 +44,11 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy("An .xlsx, .xls, .ods or .csv file (UTF-8 or GBK)."),
     )
 
+    def __init__(self, *args, kind: ImportKind | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind is not None:
+            self.fields["file"].label = kind.label
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = settings.IMPORT_MAX_BYTES
@@ -55,33 +62,46 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _batches(scope):
-    return selectors.import_batch_list(scope=scope)
+def _batches(scope, kind: str = ENTERPRISES):
+    return selectors.import_batch_list(scope=scope).filter(kind=kind)
 
 
-def _batch(request, pk: int):
+def _batch(request, pk: int, kind: str):
     scope = scope_for(request.user)
-    return scope, get_object_in_scope(_batches(scope), scope, **BATCH_PLACE, pk=pk)
+    return scope, get_object_in_scope(_batches(scope, kind), scope, **BATCH_PLACE, pk=pk)
+
+
+def _require_use(scope, kind: ImportKind) -> None:
+    """Who may upload, confirm, discard and undo a list of this kind (and get its template)."""
+    require_write(scope)
+    if not kind.may_use(scope):
+        raise PermissionDenied
 
 
 @login_required
 @require_GET
-def import_list(request):
+def import_list(request, kind: str = ENTERPRISES):
     scope = scope_for(request.user)
-    page = paginate(request, _batches(scope), per_page=30)
-    return render(request, "pilots/import_list.html", {"page": page})
+    page = paginate(request, _batches(scope, kind), per_page=30)
+    context = {
+        "page": page,
+        "kind": KINDS[kind],
+        "urls": KINDS[kind].links(),
+        "may_use": KINDS[kind].may_use(scope),
+    }
+    return render(request, KINDS[kind].pages["list"], context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request):
+def import_upload(request, kind: str = ENTERPRISES):
     scope = scope_for(request.user)
-    require_write(scope)
+    _require_use(scope, KINDS[kind])
     plan_year = plan_year_current()
     if request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = ImportUploadForm(request.POST, request.FILES, kind=KINDS[kind])
     else:
-        form = ImportUploadForm()
+        form = ImportUploadForm(kind=KINDS[kind])
     if request.method == "POST" and plan_year is not None and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = plan.batch_create(
@@ -91,14 +111,17 @@ def import_upload(request):
             scope=scope,
             plan_year=plan_year,
             background_rows=settings.IMPORT_BACKGROUND_ROWS,
+            kind=kind,
         )
         if batch.status == ImportBatch.Status.PREVIEWING:
             return redirect(jobs.start(jobs.PREVIEW, batch, request.user))
         return redirect(batch)
     return render(
         request,
-        "pilots/import_upload.html",
+        KINDS[kind].pages["upload"],
         {
+            "kind": KINDS[kind],
+            "urls": KINDS[kind].links(),
             "form": form,
             "plan_year": plan_year,
             "max_mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}",
@@ -109,32 +132,26 @@ def import_upload(request):
 
 @login_required
 @require_GET
-def import_detail(request, pk: int):
-    scope, batch = _batch(request, pk)
+def import_detail(request, pk: int, kind: str = ENTERPRISES):
+    scope, batch = _batch(request, pk, kind)
+    template = KINDS[kind].pages["detail"]
     context = {
+        "kind": KINDS[kind],
+        "urls": KINDS[kind].links(batch),
         "batch": batch,
         "job": (job := _visible_job(request, batch)),
         "job_state": job_state(job) if job else None,
-        "can_write": scope.can_write,
-        "link_counts": _link_counts(batch),
-        "written": _written_links(batch),
+        "can_write": scope.can_write and KINDS[kind].may_use(scope),
     }
     if batch.plan:
         size = page_size(request, CHANGES_PER_PAGE)
         try:
-            page, summary = _plan_page(batch, page_number(request), size)
+            page, summary = _plan_page(batch, page_number(request), size, KINDS[kind].shows_row)
         except FileNotFoundError:
             # Removed from the storage behind the site's back: say so instead of a 500.
             context["plan_gone"] = True
-            return render(request, "pilots/import_detail.html", context)
-        changes = [_describe(row) for row in page]
-        _link_records(changes, scope=scope, plan_year=batch.plan_year)
-        _name_townships(changes)
-        if batch.status == ImportBatch.Status.PREVIEWED:
-            context["quota_effects"] = [
-                (_quota_label(effect), effect)
-                for effect in quotas.quota_effect(batch.plan_year, summary.get("quota_changes", []))
-            ]
+            return render(request, template, context)
+        context.update(KINDS[kind].describe(batch, page, summary, scope))
         context.update(
             errors=[
                 [row, field, header, value, render_message(message)]
@@ -147,15 +164,34 @@ def import_detail(request, pk: int):
             ],
             more_warnings=max(len(summary.get("warnings", [])) - ERRORS_SHOWN, 0),
             page=page,
-            changes=changes,
             previous=ImportBatch.objects.filter(
                 sha256=batch.sha256, status=ImportBatch.Status.APPLIED, pk__lt=batch.pk
             )
-            .filter(pk__in=_batches(scope).values("pk"))
+            .filter(pk__in=_batches(scope, kind).values("pk"))
             .order_by("-pk")
             .first(),
         )
-    return render(request, "pilots/import_detail.html", context)
+    else:
+        context.update(KINDS[kind].describe(batch, None, None, scope))
+    return render(request, template, context)
+
+
+def describe_enterprises(batch: ImportBatch, page, summary: dict | None, scope) -> dict:
+    """The enterprise list's part of the detail page: the page's rows as changes, the links
+    and quota effects (page None: the batch has no preview)."""
+    context = {"link_counts": _link_counts(batch), "written": _written_links(batch)}
+    if page is None:
+        return context
+    changes = [_describe(row) for row in page]
+    _link_records(changes, scope=scope, plan_year=batch.plan_year)
+    _name_townships(changes)
+    if batch.status == ImportBatch.Status.PREVIEWED:
+        context["quota_effects"] = [
+            (_quota_label(effect), effect)
+            for effect in quotas.quota_effect(batch.plan_year, summary.get("quota_changes", []))
+        ]
+    context["changes"] = changes
+    return context
 
 
 def _visible_job(request, batch: ImportBatch) -> Job | None:
@@ -191,7 +227,7 @@ def _busy(request, batch: ImportBatch) -> bool:
     return False
 
 
-def _plan_page(batch: ImportBatch, number: int, size: int):
+def _plan_page(batch: ImportBatch, number: int, size: int, shows_row):
     """One page of the new and changed rows, and the plan's summary, in one pass over the
     plan file: a preview of 100,000 rows is never loaded whole for a page of 100."""
     start = (number - 1) * size
@@ -199,18 +235,18 @@ def _plan_page(batch: ImportBatch, number: int, size: int):
     for item in plan.iter_plan(batch):
         if isinstance(item, dict):
             summary = item
-        elif _changes_something(item):
+        elif shows_row(item):
             if start <= count < start + size:
                 window.append(item)
             count += 1
     page = Paginator(range(count), size).get_page(number)
     if page.number != number:  # past the end: the last page instead
-        return _plan_page(batch, page.number, size)
+        return _plan_page(batch, page.number, size, shows_row)
     page.object_list = window
     return page, summary
 
 
-def _changes_something(row: list) -> bool:
+def changes_something(row: list) -> bool:
     return (
         row[plan.R_ACTION] != "same"
         or row[plan.R_PILOT_ACTION] in ("create", "update")
@@ -325,9 +361,9 @@ def _link_counts(batch: ImportBatch) -> list[tuple[str, int]]:
 
 @login_required
 @require_POST
-def import_confirm(request, pk: int):
-    scope, batch = _batch(request, pk)
-    require_write(scope)
+def import_confirm(request, pk: int, kind: str = ENTERPRISES):
+    scope, batch = _batch(request, pk, kind)
+    _require_use(scope, KINDS[kind])
     if _busy(request, batch):
         return redirect(batch)
     if batch.status != ImportBatch.Status.PREVIEWED:
@@ -353,6 +389,11 @@ def import_confirm(request, pk: int):
             ),
         )
         return redirect(batch)
+    messages.success(request, KINDS[kind].applied_message(batch))
+    return redirect(batch)
+
+
+def enterprises_applied(batch: ImportBatch) -> str:
     applied = _(
         "Import applied: %(created)d enterprises created, %(updated)d updated; "
         "%(pilots_created)d pilots created, %(pilots_updated)d updated."
@@ -365,21 +406,21 @@ def import_confirm(request, pk: int):
     for label, count in _link_counts(batch):
         if count:
             applied += " " + _("%(label)s: %(count)d.") % {"label": label, "count": count}
-    messages.success(request, applied)
-    return redirect(batch)
+    return applied
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_discard(request, pk: int):
+def import_discard(request, pk: int, kind: str = ENTERPRISES):
     """GET asks (what would be left out), POST discards."""
-    scope, batch = _batch(request, pk)
-    require_write(scope)
+    scope, batch = _batch(request, pk, kind)
+    _require_use(scope, KINDS[kind])
     if batch.status != ImportBatch.Status.PREVIEWED:
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
     if request.method == "GET":
-        return render(request, "pilots/import_ask.html", {"batch": batch, "action": "discard"})
+        context = {"batch": batch, "action": "discard", "urls": KINDS[kind].links(batch)}
+        return render(request, KINDS[kind].pages["ask"], context)
     plan.batch_discard(batch=batch)
     messages.info(request, _("The import was discarded; nothing was changed."))
     return redirect(batch)
@@ -387,15 +428,16 @@ def import_discard(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_undo(request, pk: int):
+def import_undo(request, pk: int, kind: str = ENTERPRISES):
     """GET asks (what would be put back), POST undoes."""
-    scope, batch = _batch(request, pk)
-    require_write(scope)
+    scope, batch = _batch(request, pk, kind)
+    _require_use(scope, KINDS[kind])
     if request.method == "GET":
         if batch.status != ImportBatch.Status.APPLIED:
             messages.error(request, _("Only an applied import can be undone."))
             return redirect(batch)
-        return render(request, "pilots/import_ask.html", {"batch": batch, "action": "undo"})
+        context = {"batch": batch, "action": "undo", "urls": KINDS[kind].links(batch)}
+        return render(request, KINDS[kind].pages["ask"], context)
     if _busy(request, batch):
         return redirect(batch)
     if batch.status == ImportBatch.Status.APPLIED and jobs.runs_in_background(batch):
@@ -411,20 +453,24 @@ def import_undo(request, pk: int):
 
 @login_required
 @require_GET
-def import_template(request):
+def import_template(request, kind: str = ENTERPRISES):
     scope = scope_for(request.user)
-    require_write(scope)
+    _require_use(scope, KINDS[kind])
     return writers.xlsx_response(
-        template_workbook(scope),
-        filename=_("pilot-enterprise-import-template") + ".xlsx",
-        fallback="pilot-enterprise-import-template.xlsx",
+        KINDS[kind].template(scope),
+        filename=KINDS[kind].template_filename() + ".xlsx",
+        fallback=f"{kind}-import-template.xlsx",
     )
+
+
+def enterprise_template_filename() -> str:
+    return _("pilot-enterprise-import-template")
 
 
 @login_required
 @require_GET
-def import_original(request, pk: int):
-    _scope, batch = _batch(request, pk)
+def import_original(request, pk: int, kind: str = ENTERPRISES):
+    _scope, batch = _batch(request, pk, kind)
     stored = open_stored(
         batch.original, label=batch.original_name, back_url=batch.get_absolute_url()
     )
@@ -433,8 +479,8 @@ def import_original(request, pk: int):
 
 @login_required
 @require_GET
-def import_errors(request, pk: int):
-    _scope, batch = _batch(request, pk)
+def import_errors(request, pk: int, kind: str = ENTERPRISES):
+    _scope, batch = _batch(request, pk, kind)
     if not batch.plan:
         raise Http404
     stem = batch.original_name.rsplit(".", 1)[0]

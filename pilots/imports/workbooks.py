@@ -33,6 +33,7 @@ from pilots.imports.check import (
     allowed_tiers,
 )
 from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.kinds import kind_of
 from pilots.imports.read import FIELDS, HEADERS, REQUIRED_FIELDS, open_table, sheet_rows
 from pilots.models import REMARKS_MAX_LENGTH, ImportBatch
 from reform.messages import render
@@ -198,30 +199,69 @@ def _add_industry_sheet(workbook: Workbook) -> None:
 def template_workbook(scope: Scope) -> bytes:
     """An .xlsx template for the scope: headers, dropdowns, text columns, example, help sheet."""
     lists = _lists(scope)
+    workbook = list_template(
+        sheet_title="企业名单",
+        fields=TEMPLATE_FIELDS,
+        headers=HEADERS,
+        required=REQUIRED_FIELDS,
+        lists=lists,
+        example=_example(lists),
+        explanations=_explanations(),
+        text_fields=TEXT_FIELDS,
+        widths=WIDTHS,
+        freeze="C2",
+        note=_(
+            "Columns marked * are required. A title row above the header row is fine. "
+            "An empty cell keeps the enterprise's current value. Uploading the same file "
+            "twice changes nothing the second time."
+        ),
+    )
+    _add_industry_sheet(workbook)
+    return writers.xlsx_bytes(workbook)
+
+
+def list_template(
+    *,
+    sheet_title: str,
+    fields: list[str],
+    headers: dict[str, str],
+    required: tuple[str, ...],
+    lists: dict[str, list[str]],
+    example: dict[str, str],
+    explanations: dict[str, str],
+    text_fields: set[str],
+    widths: dict[str, int],
+    freeze: str,
+    note: str,
+) -> Workbook:
+    """The template of a kind of list (pilots.imports.kinds): a header row (required columns
+    marked *), an example row, dropdowns from `lists` on a hidden sheet, text format on
+    `text_fields`, and a help sheet; the caller may add sheets, then writes it."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "企业名单"
+    sheet.title = sheet_title
     hidden = workbook.create_sheet("lists")
     hidden.sheet_state = "hidden"
     last = TEMPLATE_ROWS + 1
-    example = _example(lists)
-    for index, name in enumerate(TEMPLATE_FIELDS, start=1):
+    for index, name in enumerate(fields, start=1):
         letter = get_column_letter(index)
-        required = name in REQUIRED_FIELDS
-        cell = sheet.cell(row=1, column=index, value=HEADERS[name] + ("*" if required else ""))
+        is_required = name in required
+        cell = sheet.cell(row=1, column=index, value=headers[name] + ("*" if is_required else ""))
         cell.fill = HEADER_FILL
-        cell.font = REQUIRED_FONT if required else Font(bold=True)
+        cell.font = REQUIRED_FONT if is_required else Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[letter].width = WIDTHS.get(name, 14)
-        example_cell = writers.write_cell(sheet, row=2, column=index, value=example[name] or None)
+        sheet.column_dimensions[letter].width = widths.get(name, 14)
+        example_cell = writers.write_cell(
+            sheet, row=2, column=index, value=example.get(name) or None
+        )
         example_cell.font = EXAMPLE_FONT
-        if name in TEXT_FIELDS:
+        if name in text_fields:
             # Text format on the cells people will type into: no 1.23E+17, no lost zeros.
             for row in range(2, last + 1):
                 sheet.cell(row=row, column=index).number_format = "@"
         values = lists.get(name)
         if values:
-            list_column = get_column_letter(len([n for n in TEMPLATE_FIELDS[:index] if n in lists]))
+            list_column = get_column_letter(len([n for n in fields[:index] if n in lists]))
             for row, value in enumerate(values, start=1):
                 writers.write_cell(hidden, row=row, column=index_of(list_column), value=value)
             reference = f"{quote_sheetname('lists')}!${list_column}$1:${list_column}${len(values)}"
@@ -235,7 +275,7 @@ def template_workbook(scope: Scope) -> bytes:
             )
             validation.add(f"{letter}2:{letter}{last}")
             sheet.add_data_validation(validation)
-    sheet.freeze_panes = "C2"
+    sheet.freeze_panes = freeze
     sheet.row_dimensions[1].height = 30
     sheet["A2"].comment = Comment(_("An example row: replace it with your own or delete it."), "")
 
@@ -244,37 +284,26 @@ def template_workbook(scope: Scope) -> bytes:
         help_sheet, [_("Column"), _("Required"), _("What to write"), _("Allowed values")]
     )
     writers.style_header(help_sheet, 1)
-    explanations = _explanations()
-    for name in TEMPLATE_FIELDS:
+    for name in fields:
         allowed = lists.get(name) or []
         shown = "、".join(allowed[:30]) + ("…" if len(allowed) > 30 else "")
         writers.append_row(
             help_sheet,
             [
-                HEADERS[name],
-                _("yes") if name in REQUIRED_FIELDS else "",
+                headers[name],
+                _("yes") if name in required else "",
                 explanations.get(name, ""),
                 shown,
             ],
         )
     help_sheet.append([])
-    writers.append_row(
-        help_sheet,
-        [
-            _(
-                "Columns marked * are required. A title row above the header row is fine. "
-                "An empty cell keeps the enterprise's current value. Uploading the same file "
-                "twice changes nothing the second time."
-            )
-        ],
-    )
+    writers.append_row(help_sheet, [note])
     for letter, width in zip("ABCD", (18, 8, 60, 60), strict=True):
         help_sheet.column_dimensions[letter].width = width
     for row in help_sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _add_industry_sheet(workbook)
-    return writers.xlsx_bytes(workbook)
+    return workbook
 
 
 def errors_by_cell(plan: dict) -> dict[int, list[list]]:
@@ -321,7 +350,7 @@ def error_workbook(batch: ImportBatch) -> bytes:
         text_style = ""
     else:
         width, merged, header_row = _rebuilt_width(plan), [], 1
-        numbered = _rebuilt_rows(data, plan, column_of, width)
+        numbered = _rebuilt_rows(data, plan, column_of, width, kind_of(batch).layout)
         text_style = "text"  # what was read, kept as typed: no 1.23E+17, no lost zeros
     error_column = max(width, max(column_of.values(), default=0) + 1) + 1
     bad_columns = {
@@ -350,7 +379,7 @@ def error_workbook(batch: ImportBatch) -> bytes:
     widths = {error_column: 60}
     return writers.streamed_xlsx(
         rows(),
-        sheet_name=plan.get("sheet") or "企业名单",
+        sheet_name=plan.get("sheet") or kind_of(batch).sheet_name,
         widths=widths,
         freeze_below=header_row,
         merged=merged,
@@ -365,14 +394,14 @@ def _rebuilt_width(plan: dict) -> int:
     return max((index for index, _header, _field in plan["columns"]), default=-1) + 1
 
 
-def _rebuilt_rows(data: bytes, plan: dict, column_of: dict[str, int], width: int):
+def _rebuilt_rows(data: bytes, plan: dict, column_of: dict[str, int], width: int, layout):
     """(row of the rebuilt sheet, row of the file, values): the header on row 1, then each
     row read, without the file's blank or title rows."""
     header: list = [None] * width
     for index, text, _field in plan["columns"]:
         header[index] = text
     yield 1, None, header
-    table = open_table(data, max_rows=10**7, max_bytes=10**10)
+    table = open_table(data, max_rows=10**7, max_bytes=10**10, layout=layout)
     for output, row in enumerate(table.rows, start=2):
         values: list = [None] * width
         for field, index in column_of.items():

@@ -36,6 +36,7 @@ FILE_URL = re.compile(r"export|template|errors|original|download|xlsx|csv|docx")
 NOT_WRITTEN = {
     # The uploaded workbook itself, returned byte for byte: the site writes nothing into it.
     "pilots:import_original": "the user's own upload, unchanged",
+    "promotion:report_import_original": "the user's own upload, unchanged",
     "demonstration:evidence_download": "the applicant's own evidence file, unchanged",
     # Word, not a spreadsheet: reform/documents.py writes users' text as plain runs, never a
     # field (tests/reform/test_documents.py).
@@ -96,6 +97,7 @@ def hostile(reference, plan_year, users):
         "clusters": clusters,
         "stations": stations,
         "batches": _batches_with_errors(users),
+        "report_batches": [_report_batch_with_errors(users)],
         "rounds": [_hostile_round(plan_year, users, pilots)],
     }
 
@@ -190,6 +192,23 @@ def _batches_with_errors(users) -> list[ImportBatch]:
     return batches
 
 
+def _report_batch_with_errors(users) -> ImportBatch:
+    """A list of media reports whose titles, outlets and links are hostile texts: every row
+    rejected (a formula is no web address), so the error workbook repeats them all."""
+    from tests.promotion.test_report_import import report_row, workbook
+
+    client = Client()
+    client.force_login(users["county"])
+    rows = [report_row(title=name, outlet=name, link=name) for name in HOSTILE]
+    upload = io.BytesIO(workbook(rows))
+    upload.name = "报道.xlsx"
+    response = client.post(reverse("promotion:report_import_upload"), {"file": upload})
+    assert response.status_code == 302, response.content[:300]
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.rows_rejected == len(HOSTILE), batch.rows_rejected
+    return batch
+
+
 def _dashboard_downloads(client) -> list[str]:
     """Every table of every dashboard page, found from the page's own tables, and "all"."""
     urls = []
@@ -214,6 +233,8 @@ DOWNLOADS = {
     "clusters:station_pilot_export": _each("clusters:station_pilot_export", "stations"),
     "pilots:import_template": lambda w: [reverse("pilots:import_template")],
     "pilots:import_errors": _each("pilots:import_errors", "batches"),
+    "promotion:report_import_template": lambda w: [reverse("promotion:report_import_template")],
+    "promotion:report_import_errors": _each("promotion:report_import_errors", "report_batches"),
     "promotion:report_export": lambda w: [reverse("promotion:report_export")],
     "demonstration:ranking_export": _each("demonstration:ranking_export", "rounds"),
     "demonstration:pairing_export": lambda w: [reverse("demonstration:pairing_export")],
@@ -257,7 +278,7 @@ def test_no_download_carries_a_formula(client, users, hostile):
     for name, urls_of in DOWNLOADS.items():
         for url in urls_of(hostile):
             # The import pages belong to the county official who uploaded.
-            who = users["county"] if name.startswith("pilots:import") else users["city"]
+            who = users["county"] if "import_" in name else users["city"]
             client.force_login(who)
             response = client.get(url)
             assert response.status_code == 200, url
