@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilots.imports.apply import RowsChanged, iter_plan_rows
+from pilots.imports.cells import as_typed
 from pilots.imports.check import RowError
 from pilots.imports.kinds import ImportKind, register
 from pilots.imports.messages import say
@@ -183,7 +184,7 @@ def _check_row(row, lookups: _Lookups, header) -> tuple[dict, list, list, list]:
     if cells["title"].text.startswith(clean_text(EXAMPLE_TITLE)):
         reject("title", cells["title"].text, say("example_row"))
     for name, limit in (("title", 300), ("outlet", 100)):
-        text = cells[name].text
+        text = as_typed(cells[name])  # 东海县：… stays as typed (matching folds it)
         if not text:
             reject(name, "", _say("missing"))
         elif len(text) > limit:

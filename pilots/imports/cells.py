@@ -42,6 +42,20 @@ def clean_text(text: str) -> str:
     return " ".join(text.translate(_HALF_WIDTH).split())
 
 
+_TYPED_SPACES = re.compile(r"[\s\u3000\xa0]+")
+_TYPED_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
+def as_typed(cell: Cell) -> str:
+    """A text cell as the user typed it, for prose kept as written (a report's headline):
+    invisible characters gone and spaces folded, but full-width punctuation kept (东海县：…),
+    which `Cell.text` folds to half-width for comparing."""
+    if not isinstance(cell.raw, str):
+        return cell.text
+    text = _TYPED_INVISIBLE.sub("", unneutralise(cell.raw))
+    return _TYPED_SPACES.sub(" ", text).strip()
+
+
 def normalise_header(text: str) -> str:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).lower()
     return _HEADER_DECORATION.sub("", text)

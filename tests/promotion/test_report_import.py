@@ -242,6 +242,21 @@ def test_sending_the_list_again_updates_instead_of_duplicating_and_undo_restores
     assert kept.history.first().history_change_reason == f"undo:{batch.pk}"
 
 
+def test_a_headline_is_kept_as_typed_and_matched_folded(users, plan_year):
+    """东海县：… keeps its full-width colon (Chinese punctuation is not a typing slip); the same
+    report sent again with a half-width colon and a full-width space is the same report."""
+    data = workbook(
+        [report_row(title="东海县：技能人才\u3000跑出加速度", outlet="连云港日报\u200b")]
+    )
+    confirm(upload(users["county"], plan_year, data), users["county"])
+    report = MediaReport.objects.get()
+    assert (report.title, report.outlet) == ("东海县：技能人才 跑出加速度", "连云港日报")
+    again = upload(
+        users["county"], plan_year, workbook([report_row(title="东海县:技能人才 跑出加速度")])
+    )
+    assert (again.enterprises_created, again.enterprises_unchanged) == (0, 1)
+
+
 def test_undo_is_refused_once_a_report_was_edited_since(users, plan_year, niushan_pilot):
     batch = confirm(upload(users["county"], plan_year, workbook([report_row()])), users["county"])
     report = MediaReport.objects.get()
