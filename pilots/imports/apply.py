@@ -44,6 +44,7 @@ from pilots.imports.plan import (
     iter_plan,
     load_existing,
 )
+from pilots.imports.records import select_in
 from pilots.imports.scope import batch_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import state_control_error
@@ -140,8 +141,7 @@ def _ids(model, key_field: str, keys: list, **filters) -> dict:
     """Primary keys by a unique field, a chunk of keys per query."""
     found = {}
     for chunk in chunks(keys):
-        queryset = model.objects.filter(**filters, **{f"{key_field}__in": chunk})
-        found.update({key: pk for key, pk in queryset.values_list(key_field, "pk")})
+        found.update(select_in(model, [key_field, "id"], key_field, chunk, **filters))
     return found
 
 
@@ -384,22 +384,26 @@ def _apply_rows(
 def _inside(scope: Scope, row: list, found: tuple | None, pilot: tuple | None) -> bool:
     """Whether everything the row writes lies inside `scope`: the enterprise as it is and as it
     will be, and the pilot's tier before and after (the plan's own rules, checked again)."""
-    if len(row[R_VALUES]) != len(ENTERPRISE_FIELDS):
+    values = row[R_VALUES]
+    if len(values) != len(ENTERPRISE_FIELDS):
         return False  # planned before a field was added: made again
-    new = dict(zip(ENTERPRISE_FIELDS, row[R_VALUES], strict=True))
-    places = [(new["county"], new["township"])]
-    if found is not None:
-        places.append(
-            (found[ENTERPRISE_COLUMN["county_id"]], found[ENTERPRISE_COLUMN["township_id"]])
-        )
-    if not all(scope.allows(county_id=c, township_id=t) for c, t in places):
+    if not scope.allows(county_id=values[_COUNTY], township_id=values[_TOWNSHIP]):
+        return False
+    if found is not None and not scope.allows(
+        county_id=found[_FOUND_COUNTY], township_id=found[_FOUND_TOWNSHIP]
+    ):
         return False
     if row[R_PILOT_ACTION] in ("create", "update"):
-        tiers = {row[R_PILOT_VALUES][PILOT_FIELDS.index("tier")]}
-        if pilot is not None:
-            tiers.add(pilot[PILOT_COLUMN["tier"]])
-        return tiers <= set(allowed_tiers(scope))
+        allowed = allowed_tiers(scope)
+        if row[R_PILOT_VALUES][_TIER] not in allowed:
+            return False
+        return pilot is None or pilot[PILOT_COLUMN["tier"]] in allowed
     return True
+
+
+_COUNTY, _TOWNSHIP = ENTERPRISE_FIELDS.index("county"), ENTERPRISE_FIELDS.index("township")
+_FOUND_COUNTY, _FOUND_TOWNSHIP = ENTERPRISE_COLUMN["county_id"], ENTERPRISE_COLUMN["township_id"]
+_TIER = PILOT_FIELDS.index("tier")
 
 
 def _still_valid(values: list, places: Places) -> bool:
@@ -428,4 +432,15 @@ def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: _U
 
 
 def _jsonable(values: tuple) -> list:
-    return [value.isoformat() if hasattr(value, "isoformat") else value for value in values]
+    return [
+        value
+        if value.__class__ in _PLAIN
+        else value.isoformat()
+        if hasattr(value, "isoformat")
+        else value
+        for value in values
+    ]
+
+
+# What a record's values mostly are, and JSON writes as they are (no isoformat to look for).
+_PLAIN = frozenset({int, str, bool, float, type(None)})

@@ -293,7 +293,8 @@ def _scan_xlsx(archive: zipfile.ZipFile) -> None:
                     continue
                 letters, digits = zip(*found, strict=True)
                 loose_cells += digits.count(b"")
-                max_row = max(max_row, max(map(int, filter(None, digits)), default=0))
+                # A row's cells repeat its number: each distinct one is read once.
+                max_row = max(max_row, max(map(int, set(digits) - {b""}), default=0))
                 for column in set(letters) - {b""}:
                     max_column = max(max_column, _column_number(column))
             if loose_cells:

@@ -27,7 +27,7 @@ from django.db import transaction
 
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
 from pilots.imports.messages import say
-from pilots.imports.read import HEADERS, SpreadsheetError, Table, open_table
+from pilots.imports.read import HEADERS, Cell, Row, Rows, SpreadsheetError, Table, open_table
 from pilots.imports.records import (  # noqa: F401 - the plan's row format, used by its readers too
     CHUNK,
     ENTERPRISE_COLUMN,
@@ -166,12 +166,11 @@ def build_preview(
     )
     rows_by_code: dict[str, list[int]] = {}
     row_codes: list[str] = []
-    for row in table.rows:
-        cell = row.values.get("credit_code")
+    for number, cell in _cells(table.rows, "credit_code"):
         code = ""
         if cell is not None and cell.text and not cell.was_number:
             code = normalise_credit_code(cell.text)
-            rows_by_code.setdefault(code, []).append(row.number)
+            rows_by_code.setdefault(code, []).append(number)
         row_codes.append(code)
     column = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
     pilot_column = {name: index for index, name in enumerate(PILOT_COLUMNS)}
@@ -230,6 +229,19 @@ def build_preview(
     return preview
 
 
+def _cells(rows: list[Row] | Rows, name: str) -> Iterator[tuple[int, Cell | None]]:
+    """(row number, the field's cell) of every row: a streamed Rows reads only what it needs."""
+    if isinstance(rows, Rows):
+        return rows.cells(name)
+    return ((row.number, row.values.get(name)) for row in rows)
+
+
+# (field, its position in a loaded record's tuple), in ENTERPRISE_FIELDS order.
+_ENTERPRISE_INDEXES = [
+    (name, ENTERPRISE_COLUMN[attname])
+    for name, attname in zip(ENTERPRISE_FIELDS, attnames(ENTERPRISE_FIELDS), strict=True)
+]
+
 _COUNT_WORD = {"create": "created", "update": "updated", "same": "unchanged"}
 
 
@@ -264,10 +276,7 @@ def _plan_row(
         parsed.errors.append(RowError(parsed.number, name, checker.header(name), value, message))
 
     if found is not None:
-        old = {
-            name: found[column[attname]]
-            for name, attname in zip(ENTERPRISE_FIELDS, attnames(ENTERPRISE_FIELDS), strict=True)
-        }
+        old = {name: found[index] for name, index in _ENTERPRISE_INDEXES}
         if not scope.allows(county_id=old["county"], township_id=old["township"]):
             reject(
                 "credit_code",
@@ -278,7 +287,12 @@ def _plan_row(
         new = {**old, **given}
         for name in TEXT_FIELDS:
             # "（东海）" typed in a form and "(东海)" read from a sheet are the same name.
-            if name in given and old[name] and normalise_text(old[name]) == given[name]:
+            if (
+                name in given
+                and old[name]
+                and old[name] != given[name]
+                and normalise_text(old[name]) == given[name]
+            ):
                 new[name] = old[name]
         if "county" in given and given["county"] != old["county"]:
             # Moved to another county: the old township and park no longer apply.

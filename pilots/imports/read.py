@@ -235,6 +235,55 @@ class Rows:
             yield Row(number, row)
         self._count = count
 
+    def cells(self, name: str) -> Iterator[tuple[int, Cell]]:
+        """(row number, the field's cell) of each row a pass yields, the same rows, counted and
+        limited alike; cheaper than a full pass (a preview's first one only wants the credit
+        codes): a row's other cells are made only as far as needed to tell a blank row."""
+        mapped, repeated_header, max_rows = self._mapped, self._repeated_header, self._max_rows
+        header_names = {column for column, _text in repeated_header}
+        wanted = [
+            (column, index) for column, index in mapped if column == name or column in header_names
+        ]
+        rest = [
+            (column, index)
+            for column, index in mapped
+            if column != "remarks" and (column, index) not in wanted
+        ]
+        caches: dict[str, dict[str, Cell]] = {column: {} for column, _index in wanted}
+        count = 0
+        for number, values in self._raw():
+            width = len(values)
+            row: dict[str, Cell] = {}
+            blank = True
+            for column, index in wanted:
+                value = values[index] if index < width else None
+                if value.__class__ is str:
+                    cache = caches[column]
+                    cell = cache.get(value)
+                    if cell is None:
+                        cell = make_cell(value)
+                        if len(cache) < 1000:
+                            cache[value] = cell
+                else:
+                    cell = make_cell(value)
+                if cell is not EMPTY and column != "remarks":
+                    blank = False
+                row[column] = cell
+            if blank:
+                for _column, index in rest:
+                    if make_cell(values[index] if index < width else None) is not EMPTY:
+                        blank = False
+                        break
+                if blank:
+                    continue
+            if sum(row[column].text == text for column, text in repeated_header) >= 2:
+                continue
+            count += 1
+            if count > max_rows:
+                raise _error("too_many_rows", limit=max_rows)
+            yield number, row.get(name)
+        self._count = count
+
     def __len__(self) -> int:
         if self._count is None:
             for _row in self:
