@@ -269,7 +269,7 @@ def test_preview_and_confirm_each_take_as_many_queries_for_20_rows_as_for_200(
     user = users["county"]
     columns = [*COLUMNS, "contact_phone"]
 
-    def rows(codes, name):
+    def rows(codes, name, title=None):
         made = []
         for n, code in enumerate(codes):
             values = row(name=f"{name}{n}", credit_code=code, contact_phone=f"138{n:08d}")
@@ -280,13 +280,15 @@ def test_preview_and_confirm_each_take_as_many_queries_for_20_rows_as_for_200(
             if kind == "refused" and n % 4 == 0:
                 values["contact_phone"] = "打电话"
             made.append(values)
-        return xlsx(made, columns=columns)
+        # A title row on the measured upload: never the very bytes (and stored file name) of
+        # the first, which would cost the storage a query to find another name.
+        return xlsx(made, columns=columns, title=title)
 
     def run(count):
         codes = [make_credit_code(f"91320722{n:09d}") for n in range(count)]
         if kind in ("unchanged", "changed"):
             confirm(upload(user, plan_year, rows(codes, "企业")), user)
-        data = rows(codes, "新名" if kind == "changed" else "企业")
+        data = rows(codes, "新名" if kind == "changed" else "企业", title="名单")
         with CaptureQueriesContext(connection) as previewing:
             batch = upload(user, plan_year, data)
         expected = {
