@@ -235,53 +235,64 @@ class Rows:
             yield Row(number, row)
         self._count = count
 
-    def cells(self, name: str) -> Iterator[tuple[int, Cell]]:
-        """(row number, the field's cell) of each row a pass yields, the same rows, counted and
-        limited alike; cheaper than a full pass (a preview's first one only wants the credit
-        codes): a row's other cells are made only as far as needed to tell a blank row."""
+    def cells(self, name: str) -> Iterator[tuple[int, Cell | None]]:
+        """(row number, the field's cell) of each row a pass yields: the same rows, counted and
+        limited alike. Cheaper than a full pass (a preview's first one only wants the credit
+        codes): the row's other cells are made only when needed to tell a blank row or a
+        repeated header."""
         mapped, repeated_header, max_rows = self._mapped, self._repeated_header, self._max_rows
-        header_names = {column for column, _text in repeated_header}
-        wanted = [
-            (column, index) for column, index in mapped if column == name or column in header_names
+        position = dict(mapped)
+        index = position.get(name, _NOWHERE)
+        own_header = dict(repeated_header).get(name)
+        # The other header cells, last first: the county (a handful of values, cached) before
+        # the name (a new text each row), which then is made only when the county matched.
+        others = [
+            (column, position[column], text)
+            for column, text in reversed(repeated_header)
+            if column != name
         ]
-        rest = [
-            (column, index)
-            for column, index in mapped
-            if column != "remarks" and (column, index) not in wanted
-        ]
-        caches: dict[str, dict[str, Cell]] = {column: {} for column, _index in wanted}
+        rest = [at for column, at in mapped if column not in (name, "remarks")]
+        caches: dict[str, dict[str, Cell]] = {column: {} for column, _at in mapped}
+        cache = caches.get(name, {})
         count = 0
         for number, values in self._raw():
             width = len(values)
-            row: dict[str, Cell] = {}
-            blank = True
-            for column, index in wanted:
-                value = values[index] if index < width else None
-                if value.__class__ is str:
-                    cache = caches[column]
-                    cell = cache.get(value)
-                    if cell is None:
-                        cell = make_cell(value)
-                        if len(cache) < 1000:
-                            cache[value] = cell
-                else:
+            value = values[index] if index < width else None
+            if value.__class__ is str:
+                cell = cache.get(value)
+                if cell is None:
                     cell = make_cell(value)
-                if cell is not EMPTY and column != "remarks":
-                    blank = False
-                row[column] = cell
-            if blank:
-                for _column, index in rest:
-                    if make_cell(values[index] if index < width else None) is not EMPTY:
-                        blank = False
+                    if len(cache) < 1000:
+                        cache[value] = cell
+            else:
+                cell = make_cell(value)
+            if cell is EMPTY or name == "remarks":
+                # Blank unless another cell (not a remark) has something.
+                for at in rest:
+                    if make_cell(values[at] if at < width else None) is not EMPTY:
                         break
-                if blank:
+                else:
                     continue
-            if sum(row[column].text == text for column, text in repeated_header) >= 2:
+            # A header repeated further down: two of its cells say what the header says.
+            matches = 1 if own_header is not None and cell.text == own_header else 0
+            for left, (column, at, text) in enumerate(others):
+                if matches >= 2 or matches + len(others) - left < 2:
+                    break
+                other = values[at] if at < width else None
+                column_cache = caches[column]
+                found = column_cache.get(other) if other.__class__ is str else None
+                if found is None:
+                    found = make_cell(other)
+                    if other.__class__ is str and len(column_cache) < 1000:
+                        column_cache[other] = found
+                if found.text == text:
+                    matches += 1
+            if matches >= 2:
                 continue
             count += 1
             if count > max_rows:
                 raise _error("too_many_rows", limit=max_rows)
-            yield number, row.get(name)
+            yield number, cell if name in position else None
         self._count = count
 
     def __len__(self) -> int:
