@@ -227,7 +227,11 @@ class Rows:
             if blank:
                 continue
             # A header repeated further down (lists pasted one under another) is no enterprise.
-            if sum(row[name].text == text for name, text in repeated_header) >= 2:
+            matches = 0
+            for name, text in repeated_header:
+                if row[name].text == text:
+                    matches += 1
+            if matches >= 2:
                 continue
             count += 1
             if count > max_rows:
