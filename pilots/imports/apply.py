@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from pilots.imports.check import Places, allowed_tiers
@@ -24,8 +24,10 @@ from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.plan import (
     CHUNK,
     ENTERPRISE_COLUMN,
+    ENTERPRISE_COLUMNS,
     ENTERPRISE_FIELDS,
     PILOT_COLUMN,
+    PILOT_COLUMNS,
     PILOT_FIELDS,
     R_ACTION,
     R_CHANGES,
@@ -325,7 +327,7 @@ def _apply_rows(
                 created.append(code)
             else:
                 updated.append(found[0])
-                before.append(_jsonable(found))
+                before.append(_jsonable(found, _ENTERPRISE_DATES))
             enterprise_rows.append([code, *row[R_VALUES], stamp, stamp, 1])
         _upsert(
             Enterprise,
@@ -352,7 +354,7 @@ def _apply_rows(
                 pilots_created.append(enterprise_id)
             else:
                 pilots_updated.append(found[0])
-                pilots_before.append(_jsonable(found))
+                pilots_before.append(_jsonable(found, _PILOT_DATES))
             pilot_rows.append(
                 [enterprise_id, batch.plan_year_id, *row[R_PILOT_VALUES], user_id, stamp, stamp, 1]
             )
@@ -404,6 +406,9 @@ def _inside(scope: Scope, row: list, found: tuple | None, pilot: tuple | None) -
 _COUNTY, _TOWNSHIP = ENTERPRISE_FIELDS.index("county"), ENTERPRISE_FIELDS.index("township")
 _FOUND_COUNTY, _FOUND_TOWNSHIP = ENTERPRISE_COLUMN["county_id"], ENTERPRISE_COLUMN["township_id"]
 _TIER = PILOT_FIELDS.index("tier")
+_PARK, _OWNERSHIP, _STATE_CONTROLS = (
+    ENTERPRISE_FIELDS.index(name) for name in ("park", "ownership", "state_controls")
+)
 
 
 def _still_valid(values: list, places: Places) -> bool:
@@ -411,10 +416,9 @@ def _still_valid(values: list, places: Places) -> bool:
     (or the site updated) since the preview. If not, the preview is made again."""
     if len(values) != len(ENTERPRISE_FIELDS):
         return False
-    record = dict(zip(ENTERPRISE_FIELDS, values, strict=True))
-    if places.errors(record["county"], record["township"], record["park"]):
+    if places.errors(values[_COUNTY], values[_TOWNSHIP], values[_PARK]):
         return False
-    return state_control_error(record["ownership"], record["state_controls"]) is None
+    return state_control_error(values[_OWNERSHIP], values[_STATE_CONTROLS]) is None
 
 
 def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: _UndoLog) -> None:
@@ -431,16 +435,23 @@ def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: _U
             undo.add(f"links:{name}", extension.apply(batch, pairs, user))
 
 
-def _jsonable(values: tuple) -> list:
+def _jsonable(values: tuple, dates: list[int]) -> list:
+    """A loaded record as JSON holds it: its dates (at `dates`) in ISO format."""
+    values = list(values)
+    for index in dates:
+        if values[index] is not None:
+            values[index] = values[index].isoformat()
+    return values
+
+
+def _dates(model, columns: list[str]) -> list[int]:
+    kinds = (models.DateField, models.TimeField)  # DateTimeField is a DateField
     return [
-        value
-        if value.__class__ in _PLAIN
-        else value.isoformat()
-        if hasattr(value, "isoformat")
-        else value
-        for value in values
+        index
+        for index, name in enumerate(columns)
+        if isinstance(model._meta.get_field(name), kinds)
     ]
 
 
-# What a record's values mostly are, and JSON writes as they are (no isoformat to look for).
-_PLAIN = frozenset({int, str, bool, float, type(None)})
+_ENTERPRISE_DATES = _dates(Enterprise, ENTERPRISE_COLUMNS)
+_PILOT_DATES = _dates(Pilot, PILOT_COLUMNS)
