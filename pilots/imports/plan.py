@@ -87,6 +87,14 @@ ENTERPRISE_DEFAULTS = {
 }
 
 
+# Positions in a loaded pilot / enterprise and in a planned row (count_quota, once a row).
+_COUNTED = frozenset(status.value for status in Pilot.COUNTED_STATUSES)
+_FOUND_STATUS, _FOUND_TIER = PILOT_COLUMN["status"], PILOT_COLUMN["tier"]
+_FOUND_PLACE = [ENTERPRISE_COLUMN[f"{name}_id"] for name in PLACE_FIELDS]
+_STATUS, _TIER = PILOT_FIELDS.index("status"), PILOT_FIELDS.index("tier")
+_PLACE = [ENTERPRISE_FIELDS.index(name) for name in PLACE_FIELDS]
+
+
 class Preview:
     """What an upload would do. Planned rows go straight into a compressed temporary file
     (one JSON list a line, the summary last), so a large preview is not held in memory."""
@@ -107,15 +115,14 @@ class Preview:
     def count_quota(self, planned: list, found: tuple | None, pilot: tuple | None) -> None:
         """The row's change to the pilots counted toward a quota, by tier and place:
         pilots.quotas.quota_effect reads them into "12 → 15 / 15" on the preview."""
-        counted = Pilot.COUNTED_STATUSES
-        if pilot is not None and pilot[PILOT_COLUMN["status"]] in counted:
-            place = [found[ENTERPRISE_COLUMN[f"{name}_id"]] for name in PLACE_FIELDS]
-            key = (pilot[PILOT_COLUMN["tier"]], *place)
+        counted = _COUNTED
+        if pilot is not None and pilot[_FOUND_STATUS] in counted:
+            key = (pilot[_FOUND_TIER], *(found[index] for index in _FOUND_PLACE))
             self.quota_changes[key] = self.quota_changes.get(key, 0) - 1
         values = planned[R_PILOT_VALUES]
-        if values and values[PILOT_FIELDS.index("status")] in counted:
-            new = dict(zip(ENTERPRISE_FIELDS, planned[R_VALUES], strict=True))
-            key = (values[PILOT_FIELDS.index("tier")], *(new[name] for name in PLACE_FIELDS))
+        if values and values[_STATUS] in counted:
+            new = planned[R_VALUES]
+            key = (values[_TIER], *(new[index] for index in _PLACE))
             self.quota_changes[key] = self.quota_changes.get(key, 0) + 1
 
     def add_row(self, row: list) -> None:
@@ -212,8 +219,9 @@ def build_preview(
             preview.warnings.extend(parsed.warnings)
             planned = preview.last
             found = existing.get(parsed.credit_code)
-            digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
-            preview.count_quota(planned, found, pilots.get(found[0]) if found else None)
+            pilot = pilots.get(found[0]) if found else None
+            digest.add(parsed.credit_code, found, pilot)
+            preview.count_quota(planned, found, pilot)
             action = planned[R_ACTION]
             if action == "same" and planned[R_LINKS]:
                 # Joining a cluster changes the enterprise as the user sees it.
