@@ -83,22 +83,22 @@ PILOT_UPDATE_FIELDS = [*PILOT_FIELDS, "version", "updated_at"]
 ROWS_PER_STATEMENT = 500  # × at most 17 columns: within SQLite's 32,766 parameters
 
 
-def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> None:
+def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> list | None:
     """INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE: many rows a statement, SQLite and
     PostgreSQL alike.
 
     Raw SQL because Django's bulk_create prepares every value of every row in Python, which
     is most of the time of a large import; here the values are already what the columns hold.
-    A row that updates an existing record also raises its version by one.
+    A row that updates an existing record also raises its version by one. PostgreSQL returns
+    each written row's conflict columns and id (sparing a query for the new ids); SQLite None.
     """
     if not rows:
-        return
+        return None
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     sets = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update)
     if connection.vendor == "postgresql":
-        _upsert_by_copy(table, columns, rows, conflict, sets)
-        return
+        return _upsert_by_copy(table, columns, rows, conflict, sets)
     one_row = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         for chunk in chunks(rows, ROWS_PER_STATEMENT):
@@ -110,9 +110,10 @@ def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) ->
                 f"{sets}, {quote('version')} = {table}.{quote('version')} + 1",
                 [value for row in chunk for value in row],
             )
+    return None
 
 
-def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, sets) -> None:
+def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, sets) -> list:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT upsert.
 
     COPY streams the values without building any SQL; a large
@@ -120,6 +121,7 @@ def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, 
     """
     quote = connection.ops.quote_name
     names = ", ".join(quote(name) for name in columns)
+    keys = ", ".join(quote(name) for name in conflict)
     connection.ensure_connection()
     # The driver's own cursor passes no execute wrapper: say that the data changes.
     data_changed()
@@ -134,9 +136,11 @@ def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, 
                 writer.write_row(row)
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM import_rows "  # noqa: S608
-            f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET "
-            f"{sets}, {quote('version')} = {table}.{quote('version')} + 1"
+            f"ON CONFLICT ({keys}) DO UPDATE SET "
+            f"{sets}, {quote('version')} = {table}.{quote('version')} + 1 "
+            f"RETURNING {keys}, {quote('id')}"
         )
+        return cursor.fetchall()
 
 
 def _ids(model, key_field: str, keys: list, **filters) -> dict:
@@ -329,7 +333,7 @@ def _apply_rows(
                 updated.append(found[0])
                 before.append(_jsonable(found, _ENTERPRISE_DATES))
             enterprise_rows.append([code, *row[R_VALUES], stamp, stamp, 1])
-        _upsert(
+        written = _upsert(
             Enterprise,
             ENTERPRISE_INSERT,
             enterprise_rows,
@@ -337,7 +341,10 @@ def _apply_rows(
             update=[*attnames(ENTERPRISE_FIELDS), "updated_at"],
         )
         ids = {code: values[0] for code, values in existing.items()}
-        ids.update(_ids(Enterprise, "credit_code", created))
+        if written is None:
+            ids.update(_ids(Enterprise, "credit_code", created))
+        else:
+            ids.update(written)  # (credit code, id) of every row written
         created_ids = [ids[code] for code in created]
         _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
         _history_from_table(Enterprise, updated, "~", user_id, reason, now)
@@ -358,14 +365,19 @@ def _apply_rows(
             pilot_rows.append(
                 [enterprise_id, batch.plan_year_id, *row[R_PILOT_VALUES], user_id, stamp, stamp, 1]
             )
-        _upsert(
+        written = _upsert(
             Pilot,
             PILOT_INSERT,
             pilot_rows,
             conflict=["enterprise_id", "plan_year_id"],
             update=[*PILOT_FIELDS, "updated_at"],
         )
-        new_pilots = _ids(Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id)
+        if written is None:
+            new_pilots = _ids(
+                Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id
+            )
+        else:  # (enterprise id, plan year id, id) of every pilot written
+            new_pilots = {enterprise_id: pk for enterprise_id, _year, pk in written}
         pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
         _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
         _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
