@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from pilots.imports.check import Places, allowed_tiers
@@ -25,8 +25,10 @@ from pilots.imports.kinds import kind_of
 from pilots.imports.plan import (
     CHUNK,
     ENTERPRISE_COLUMN,
+    ENTERPRISE_COLUMNS,
     ENTERPRISE_FIELDS,
     PILOT_COLUMN,
+    PILOT_COLUMNS,
     PILOT_FIELDS,
     R_ACTION,
     R_CHANGES,
@@ -45,6 +47,7 @@ from pilots.imports.plan import (
     iter_plan,
     load_existing,
 )
+from pilots.imports.records import select_in
 from pilots.imports.scope import batch_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import state_control_error
@@ -81,22 +84,22 @@ PILOT_UPDATE_FIELDS = [*PILOT_FIELDS, "version", "updated_at"]
 ROWS_PER_STATEMENT = 500  # × at most 17 columns: within SQLite's 32,766 parameters
 
 
-def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> None:
+def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> list | None:
     """INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE: many rows a statement, SQLite and
     PostgreSQL alike.
 
     Raw SQL because Django's bulk_create prepares every value of every row in Python, which
     is most of the time of a large import; here the values are already what the columns hold.
-    A row that updates an existing record also raises its version by one.
+    A row that updates an existing record also raises its version by one. PostgreSQL returns
+    each written row's conflict columns and id (sparing a query for the new ids); SQLite None.
     """
     if not rows:
-        return
+        return None
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     sets = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update)
     if connection.vendor == "postgresql":
-        _upsert_by_copy(table, columns, rows, conflict, sets)
-        return
+        return _upsert_by_copy(table, columns, rows, conflict, sets)
     one_row = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         for chunk in chunks(rows, ROWS_PER_STATEMENT):
@@ -108,9 +111,10 @@ def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) ->
                 f"{sets}, {quote('version')} = {table}.{quote('version')} + 1",
                 [value for row in chunk for value in row],
             )
+    return None
 
 
-def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, sets) -> None:
+def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, sets) -> list:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT upsert.
 
     COPY streams the values without building any SQL; a large
@@ -118,6 +122,7 @@ def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, 
     """
     quote = connection.ops.quote_name
     names = ", ".join(quote(name) for name in columns)
+    keys = ", ".join(quote(name) for name in conflict)
     connection.ensure_connection()
     # The driver's own cursor passes no execute wrapper: say that the data changes.
     data_changed()
@@ -132,17 +137,18 @@ def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, 
                 writer.write_row(row)
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM import_rows "  # noqa: S608
-            f"ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO UPDATE SET "
-            f"{sets}, {quote('version')} = {table}.{quote('version')} + 1"
+            f"ON CONFLICT ({keys}) DO UPDATE SET "
+            f"{sets}, {quote('version')} = {table}.{quote('version')} + 1 "
+            f"RETURNING {keys}, {quote('id')}"
         )
+        return cursor.fetchall()
 
 
 def _ids(model, key_field: str, keys: list, **filters) -> dict:
     """Primary keys by a unique field, a chunk of keys per query."""
     found = {}
     for chunk in chunks(keys):
-        queryset = model.objects.filter(**filters, **{f"{key_field}__in": chunk})
-        found.update({key: pk for key, pk in queryset.values_list(key_field, "pk")})
+        found.update(select_in(model, [key_field, "id"], key_field, chunk, **filters))
     return found
 
 
@@ -341,9 +347,9 @@ def apply_enterprise_rows(
                 created.append(code)
             else:
                 updated.append(found[0])
-                before.append(_jsonable(found))
+                before.append(_jsonable(found, _ENTERPRISE_DATES))
             enterprise_rows.append([code, *row[R_VALUES], stamp, stamp, 1])
-        _upsert(
+        written = _upsert(
             Enterprise,
             ENTERPRISE_INSERT,
             enterprise_rows,
@@ -351,7 +357,10 @@ def apply_enterprise_rows(
             update=[*attnames(ENTERPRISE_FIELDS), "updated_at"],
         )
         ids = {code: values[0] for code, values in existing.items()}
-        ids.update(_ids(Enterprise, "credit_code", created))
+        if written is None:
+            ids.update(_ids(Enterprise, "credit_code", created))
+        else:
+            ids.update(written)  # (credit code, id) of every row written
         created_ids = [ids[code] for code in created]
         _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
         _history_from_table(Enterprise, updated, "~", user_id, reason, now)
@@ -368,18 +377,23 @@ def apply_enterprise_rows(
                 pilots_created.append(enterprise_id)
             else:
                 pilots_updated.append(found[0])
-                pilots_before.append(_jsonable(found))
+                pilots_before.append(_jsonable(found, _PILOT_DATES))
             pilot_rows.append(
                 [enterprise_id, batch.plan_year_id, *row[R_PILOT_VALUES], user_id, stamp, stamp, 1]
             )
-        _upsert(
+        written = _upsert(
             Pilot,
             PILOT_INSERT,
             pilot_rows,
             conflict=["enterprise_id", "plan_year_id"],
             update=[*PILOT_FIELDS, "updated_at"],
         )
-        new_pilots = _ids(Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id)
+        if written is None:
+            new_pilots = _ids(
+                Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id
+            )
+        else:  # (enterprise id, plan year id, id) of every pilot written
+            new_pilots = {enterprise_id: pk for enterprise_id, _year, pk in written}
         pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
         _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
         _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
@@ -393,22 +407,29 @@ def apply_enterprise_rows(
 def _inside(scope: Scope, row: list, found: tuple | None, pilot: tuple | None) -> bool:
     """Whether everything the row writes lies inside `scope`: the enterprise as it is and as it
     will be, and the pilot's tier before and after (the plan's own rules, checked again)."""
-    if len(row[R_VALUES]) != len(ENTERPRISE_FIELDS):
+    values = row[R_VALUES]
+    if len(values) != len(ENTERPRISE_FIELDS):
         return False  # planned before a field was added: made again
-    new = dict(zip(ENTERPRISE_FIELDS, row[R_VALUES], strict=True))
-    places = [(new["county"], new["township"])]
-    if found is not None:
-        places.append(
-            (found[ENTERPRISE_COLUMN["county_id"]], found[ENTERPRISE_COLUMN["township_id"]])
-        )
-    if not all(scope.allows(county_id=c, township_id=t) for c, t in places):
+    if not scope.allows(county_id=values[_COUNTY], township_id=values[_TOWNSHIP]):
+        return False
+    if found is not None and not scope.allows(
+        county_id=found[_FOUND_COUNTY], township_id=found[_FOUND_TOWNSHIP]
+    ):
         return False
     if row[R_PILOT_ACTION] in ("create", "update"):
-        tiers = {row[R_PILOT_VALUES][PILOT_FIELDS.index("tier")]}
-        if pilot is not None:
-            tiers.add(pilot[PILOT_COLUMN["tier"]])
-        return tiers <= set(allowed_tiers(scope))
+        allowed = allowed_tiers(scope)
+        if row[R_PILOT_VALUES][_TIER] not in allowed:
+            return False
+        return pilot is None or pilot[PILOT_COLUMN["tier"]] in allowed
     return True
+
+
+_COUNTY, _TOWNSHIP = ENTERPRISE_FIELDS.index("county"), ENTERPRISE_FIELDS.index("township")
+_FOUND_COUNTY, _FOUND_TOWNSHIP = ENTERPRISE_COLUMN["county_id"], ENTERPRISE_COLUMN["township_id"]
+_TIER = PILOT_FIELDS.index("tier")
+_PARK, _OWNERSHIP, _STATE_CONTROLS = (
+    ENTERPRISE_FIELDS.index(name) for name in ("park", "ownership", "state_controls")
+)
 
 
 def _still_valid(values: list, places: Places) -> bool:
@@ -416,10 +437,9 @@ def _still_valid(values: list, places: Places) -> bool:
     (or the site updated) since the preview. If not, the preview is made again."""
     if len(values) != len(ENTERPRISE_FIELDS):
         return False
-    record = dict(zip(ENTERPRISE_FIELDS, values, strict=True))
-    if places.errors(record["county"], record["township"], record["park"]):
+    if places.errors(values[_COUNTY], values[_TOWNSHIP], values[_PARK]):
         return False
-    return state_control_error(record["ownership"], record["state_controls"]) is None
+    return state_control_error(values[_OWNERSHIP], values[_STATE_CONTROLS]) is None
 
 
 def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: UndoLog) -> None:
@@ -436,5 +456,23 @@ def _apply_links(batch: ImportBatch, rows: list[list], ids: dict, user, undo: Un
             undo.add(f"links:{name}", extension.apply(batch, pairs, user))
 
 
-def _jsonable(values: tuple) -> list:
-    return [value.isoformat() if hasattr(value, "isoformat") else value for value in values]
+def _jsonable(values: tuple, dates: list[int]) -> list:
+    """A loaded record as JSON holds it: its dates (at `dates`) in ISO format."""
+    values = list(values)
+    for index in dates:
+        if values[index] is not None:
+            values[index] = values[index].isoformat()
+    return values
+
+
+def _dates(model, columns: list[str]) -> list[int]:
+    kinds = (models.DateField, models.TimeField)  # DateTimeField is a DateField
+    return [
+        index
+        for index, name in enumerate(columns)
+        if isinstance(model._meta.get_field(name), kinds)
+    ]
+
+
+_ENTERPRISE_DATES = _dates(Enterprise, ENTERPRISE_COLUMNS)
+_PILOT_DATES = _dates(Pilot, PILOT_COLUMNS)

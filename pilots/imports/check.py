@@ -86,8 +86,11 @@ def key(text: str) -> str:
     return normalise_text(text).replace(" ", "").lower()
 
 
+ALL_TIERS: tuple[str, ...] = tuple(Pilot.Tier.values)
+
+
 def allowed_tiers(scope: Scope) -> tuple[str, ...]:
-    return ROLE_TIERS.get(scope.role, tuple(Pilot.Tier.values))
+    return ROLE_TIERS.get(scope.role, ALL_TIERS)
 
 
 def _words(choices: dict, labels: Iterable[tuple[str, Any]]) -> dict[str, str]:

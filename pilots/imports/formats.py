@@ -9,6 +9,7 @@ No database, no models.
 from __future__ import annotations
 
 import io
+import operator
 import re
 import struct
 import zipfile
@@ -275,6 +276,7 @@ def _check_area(rows: int, columns: int) -> None:
 _XLSX_CELL = re.compile(
     rb'<(?:\w+:)?c(?=[\s>])(?:[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})")?[^>]*(?<!/)>'
 )
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 _XLSX_ROW = re.compile(rb'<(?:\w+:)?row(?=[\s>/])(?:[^>]*?\sr="([0-9]{1,7})")?')
 
 
@@ -291,10 +293,14 @@ def _scan_xlsx(archive: zipfile.ZipFile) -> None:
                 found = _XLSX_CELL.findall(chunk)
                 if not found:
                     continue
-                letters, digits = zip(*found, strict=True)
-                loose_cells += digits.count(b"")
-                max_row = max(max_row, max(map(int, filter(None, digits)), default=0))
-                for column in set(letters) - {b""}:
+                # Distinct numbers and letters only (a row's cells repeat its number), taken
+                # without unpacking the matches: zip(*found) costs more than the search.
+                numbers = set(map(_SECOND, found))
+                if b"" in numbers:
+                    loose_cells += list(map(_SECOND, found)).count(b"")
+                    numbers.discard(b"")
+                max_row = max(max_row, max(map(int, numbers), default=0))
+                for column in set(map(_FIRST, found)) - {b""}:
                     max_column = max(max_column, _column_number(column))
             if loose_cells:
                 # Cells without a reference continue from the previous one, so bound both ways.

@@ -28,7 +28,7 @@ from django.db import transaction
 from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
 from pilots.imports.kinds import ENTERPRISES, KINDS, kind_of
 from pilots.imports.messages import say
-from pilots.imports.read import SpreadsheetError, Table, open_table
+from pilots.imports.read import Cell, Row, Rows, SpreadsheetError, Table, open_table
 from pilots.imports.records import (  # noqa: F401 - the plan's row format, used by its readers too
     CHUNK,
     ENTERPRISE_COLUMN,
@@ -88,6 +88,14 @@ ENTERPRISE_DEFAULTS = {
 }
 
 
+# Positions in a loaded pilot / enterprise and in a planned row (count_quota, once a row).
+_COUNTED = frozenset(status.value for status in Pilot.COUNTED_STATUSES)
+_FOUND_STATUS, _FOUND_TIER = PILOT_COLUMN["status"], PILOT_COLUMN["tier"]
+_FOUND_PLACE = [ENTERPRISE_COLUMN[f"{name}_id"] for name in PLACE_FIELDS]
+_STATUS, _TIER = PILOT_FIELDS.index("status"), PILOT_FIELDS.index("tier")
+_PLACE = [ENTERPRISE_FIELDS.index(name) for name in PLACE_FIELDS]
+
+
 class Preview:
     """What an upload would do. Planned rows go straight into a compressed temporary file
     (one JSON list a line, the summary last), so a large preview is not held in memory."""
@@ -108,15 +116,14 @@ class Preview:
     def count_quota(self, planned: list, found: tuple | None, pilot: tuple | None) -> None:
         """The row's change to the pilots counted toward a quota, by tier and place:
         pilots.quotas.quota_effect reads them into "12 → 15 / 15" on the preview."""
-        counted = Pilot.COUNTED_STATUSES
-        if pilot is not None and pilot[PILOT_COLUMN["status"]] in counted:
-            place = [found[ENTERPRISE_COLUMN[f"{name}_id"]] for name in PLACE_FIELDS]
-            key = (pilot[PILOT_COLUMN["tier"]], *place)
+        counted = _COUNTED
+        if pilot is not None and pilot[_FOUND_STATUS] in counted:
+            key = (pilot[_FOUND_TIER], *(found[index] for index in _FOUND_PLACE))
             self.quota_changes[key] = self.quota_changes.get(key, 0) - 1
         values = planned[R_PILOT_VALUES]
-        if values and values[PILOT_FIELDS.index("status")] in counted:
-            new = dict(zip(ENTERPRISE_FIELDS, planned[R_VALUES], strict=True))
-            key = (values[PILOT_FIELDS.index("tier")], *(new[name] for name in PLACE_FIELDS))
+        if values and values[_STATUS] in counted:
+            new = planned[R_VALUES]
+            key = (values[_TIER], *(new[index] for index in _PLACE))
             self.quota_changes[key] = self.quota_changes.get(key, 0) + 1
 
     def add_row(self, row: list) -> None:
@@ -167,12 +174,11 @@ def build_preview(
     )
     rows_by_code: dict[str, list[int]] = {}
     row_codes: list[str] = []
-    for row in table.rows:
-        cell = row.values.get("credit_code")
+    for number, cell in _cells(table.rows, "credit_code"):
         code = ""
         if cell is not None and cell.text and not cell.was_number:
             code = normalise_credit_code(cell.text)
-            rows_by_code.setdefault(code, []).append(row.number)
+            rows_by_code.setdefault(code, []).append(number)
         row_codes.append(code)
     column = {name: index for index, name in enumerate(ENTERPRISE_COLUMNS)}
     pilot_column = {name: index for index, name in enumerate(PILOT_COLUMNS)}
@@ -214,8 +220,9 @@ def build_preview(
             preview.warnings.extend(parsed.warnings)
             planned = preview.last
             found = existing.get(parsed.credit_code)
-            digest.add(parsed.credit_code, found, pilots.get(found[0]) if found else None)
-            preview.count_quota(planned, found, pilots.get(found[0]) if found else None)
+            pilot = pilots.get(found[0]) if found else None
+            digest.add(parsed.credit_code, found, pilot)
+            preview.count_quota(planned, found, pilot)
             action = planned[R_ACTION]
             if action == "same" and planned[R_LINKS]:
                 # Joining a cluster changes the enterprise as the user sees it.
@@ -230,6 +237,19 @@ def build_preview(
     preview.digest = digest.hexdigest()
     return preview
 
+
+def _cells(rows: list[Row] | Rows, name: str) -> Iterator[tuple[int, Cell | None]]:
+    """(row number, the field's cell) of every row: a streamed Rows reads only what it needs."""
+    if isinstance(rows, Rows):
+        return rows.cells(name)
+    return ((row.number, row.values.get(name)) for row in rows)
+
+
+# (field, its position in a loaded record's tuple), in ENTERPRISE_FIELDS order.
+_ENTERPRISE_INDEXES = [
+    (name, ENTERPRISE_COLUMN[attname])
+    for name, attname in zip(ENTERPRISE_FIELDS, attnames(ENTERPRISE_FIELDS), strict=True)
+]
 
 _COUNT_WORD = {"create": "created", "update": "updated", "same": "unchanged"}
 
@@ -265,10 +285,7 @@ def _plan_row(
         parsed.errors.append(RowError(parsed.number, name, checker.header(name), value, message))
 
     if found is not None:
-        old = {
-            name: found[column[attname]]
-            for name, attname in zip(ENTERPRISE_FIELDS, attnames(ENTERPRISE_FIELDS), strict=True)
-        }
+        old = {name: found[index] for name, index in _ENTERPRISE_INDEXES}
         if not scope.allows(county_id=old["county"], township_id=old["township"]):
             reject(
                 "credit_code",
@@ -279,7 +296,12 @@ def _plan_row(
         new = {**old, **given}
         for name in TEXT_FIELDS:
             # "（东海）" typed in a form and "(东海)" read from a sheet are the same name.
-            if name in given and old[name] and normalise_text(old[name]) == given[name]:
+            if (
+                name in given
+                and old[name]
+                and old[name] != given[name]
+                and normalise_text(old[name]) == given[name]
+            ):
                 new[name] = old[name]
         if "county" in given and given["county"] != old["county"]:
             # Moved to another county: the old township and park no longer apply.

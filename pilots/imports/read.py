@@ -270,12 +270,77 @@ class Rows:
             if blank:
                 continue
             # A header repeated further down (lists pasted one under another) is no enterprise.
-            if sum(row[name].text == text for name, text in repeated_header) >= 2:
+            matches = 0
+            for name, text in repeated_header:
+                if row[name].text == text:
+                    matches += 1
+            if matches >= 2:
                 continue
             count += 1
             if count > max_rows:
                 raise _error("too_many_rows", limit=max_rows)
             yield Row(number, row)
+        self._count = count
+
+    def cells(self, name: str) -> Iterator[tuple[int, Cell | None]]:
+        """(row number, the field's cell) of each row a pass yields: the same rows, counted and
+        limited alike. Cheaper than a full pass (a preview's first one only wants the credit
+        codes): the row's other cells are made only when needed to tell a blank row or a
+        repeated header."""
+        mapped, repeated_header, max_rows = self._mapped, self._repeated_header, self._max_rows
+        position = dict(mapped)
+        index = position.get(name, _NOWHERE)
+        own_header = dict(repeated_header).get(name)
+        # The other header cells, last first: the county (a handful of values, cached) before
+        # the name (a new text each row), which then is made only when the county matched.
+        others = [
+            (column, position[column], text)
+            for column, text in reversed(repeated_header)
+            if column != name
+        ]
+        note_field = self._note_field
+        rest = [at for column, at in mapped if column not in (name, note_field)]
+        caches: dict[str, dict[str, Cell]] = {column: {} for column, _at in mapped}
+        cache = caches.get(name, {})
+        count = 0
+        for number, values in self._raw():
+            width = len(values)
+            value = values[index] if index < width else None
+            if value.__class__ is str:
+                cell = cache.get(value)
+                if cell is None:
+                    cell = make_cell(value)
+                    if len(cache) < 1000:
+                        cache[value] = cell
+            else:
+                cell = make_cell(value)
+            if cell is EMPTY or name == note_field:
+                # Blank unless another cell (not a remark) has something.
+                for at in rest:
+                    if make_cell(values[at] if at < width else None) is not EMPTY:
+                        break
+                else:
+                    continue
+            # A header repeated further down: two of its cells say what the header says.
+            matches = 1 if own_header is not None and cell.text == own_header else 0
+            for left, (column, at, text) in enumerate(others):
+                if matches >= 2 or matches + len(others) - left < 2:
+                    break
+                other = values[at] if at < width else None
+                column_cache = caches[column]
+                found = column_cache.get(other) if other.__class__ is str else None
+                if found is None:
+                    found = make_cell(other)
+                    if other.__class__ is str and len(column_cache) < 1000:
+                        column_cache[other] = found
+                if found.text == text:
+                    matches += 1
+            if matches >= 2:
+                continue
+            count += 1
+            if count > max_rows:
+                raise _error("too_many_rows", limit=max_rows)
+            yield number, cell if name in position else None
         self._count = count
 
     def __len__(self) -> int:

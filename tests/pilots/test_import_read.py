@@ -701,3 +701,42 @@ def test_an_xlsx_damaged_below_the_header_is_corrupt_when_its_rows_are_read(monk
     with pytest.raises(SpreadsheetError) as caught:
         list(table.rows)
     assert caught.value.code == "corrupt"
+
+
+def test_a_pass_over_one_column_keeps_exactly_the_rows_a_full_pass_keeps():
+    """The preview's first pass reads only the credit codes (Rows.cells): blank rows, rows with
+    only a remark and repeated headers are skipped all the same, whichever cells tell them."""
+    header = [HEADERS[name] for name in ("name", "credit_code", "county", "remarks", "township")]
+    data = xlsx(
+        header,
+        ["甲", "C1", "东海县", None, "牛山街道"],  # 2
+        [None, None, None, "a note under the table", None],  # a remark only
+        [None, "  ", None, None, None],  # blank once cleaned
+        header,  # the header again
+        [HEADERS["name"], "C2", HEADERS["county"]],  # two header cells, the code not one
+        ["乙", HEADERS["credit_code"], "东海县"],  # 7: one header cell is no header
+        [HEADERS["name"], HEADERS["credit_code"], "东海县"],
+        [None, None, None, None, "石榴街道"],  # 9: a township is something
+        [None, "\u200b", None],  # invisible only
+        [None, 12345, None],  # 11
+        ["\u3000丙", "ＡＢ", " 东海县 "],  # 12
+        ["'=丁", "'+1", None],  # 13
+    )
+    table = read.open_table(data)
+    kept = [row.number for row in table.rows]
+    assert kept == [2, 7, 9, 11, 12, 13]
+    codes = list(table.rows.cells("credit_code"))
+    assert [number for number, _cell in codes] == kept
+    assert [cell.text for _number, cell in codes] == [
+        "C1",
+        HEADERS["credit_code"],
+        "",
+        "12345",
+        "AB",
+        "+1",
+    ]
+    for name in ("name", "credit_code", "county", "remarks", "township", "park"):
+        assert list(table.rows.cells(name)) == [
+            (row.number, row.values.get(name)) for row in table.rows
+        ]
+    assert len(table.rows) == 6
