@@ -66,6 +66,7 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="county_enterprises",
         limit_choices_to={"level": Region.Level.COUNTY},
+        db_index=False,  # enterprise_region_idx (county, township) serves it
     )
     township = models.ForeignKey(
         Region,
@@ -155,7 +156,12 @@ class Enterprise(models.Model):
     # Optimistic locking: a save based on an older version is refused (see services).
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The history is read by record (id, date) and by import (change reason), never by these:
+    # their indexes only cost every write (an import of 10,000 rows writes 10,000 history rows).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        no_db_index=["name", "credit_code", "county", "township", "park", "industry"],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -281,11 +287,21 @@ class Pilot(models.Model):
     # revocation (the demonstration app), never typed: the statuses people set by hand.
     TYPED_STATUSES = (Status.PROPOSED, Status.CONFIRMED, Status.WITHDRAWN)
 
+    # Their own indexes would repeat the first column of one_pilot_per_enterprise_and_year and
+    # of pilot_year_tier_idx, which serve the same lookups.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="pilots"
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="pilots",
+        db_index=False,
     )
     plan_year = models.ForeignKey(
-        PlanYear, verbose_name=_("plan year"), on_delete=models.PROTECT, related_name="pilots"
+        PlanYear,
+        verbose_name=_("plan year"),
+        on_delete=models.PROTECT,
+        related_name="pilots",
+        db_index=False,
     )
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
     status = models.CharField(
@@ -304,7 +320,9 @@ class Pilot(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=["enterprise", "plan_year", "registered_by"]
+    )
 
     class Meta:
         ordering = ["-plan_year__year", "enterprise__name"]
