@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pilots.imports import apply, plan, undo
 from pilots.models import ImportBatch
-from reform.jobs import JobFailed, job_start
+from reform.jobs import JobFailed, job_start, job_state
 from reform.models import Job, User
 from reform.scopes import scope_for
 
@@ -34,6 +34,15 @@ def subject(batch: ImportBatch) -> str:
 def batch_job(batch: ImportBatch) -> Job | None:
     """The batch's latest background job, if it had one."""
     return Job.objects.filter(subject=subject(batch)).order_by("-pk").first()
+
+
+def preview_failed(batch: ImportBatch) -> bool:
+    """The batch is still "being checked" but its background check failed (a file that
+    cannot be read, a worker that died): the user may try again or discard it."""
+    if batch.status != ImportBatch.Status.PREVIEWING:
+        return False
+    job = batch_job(batch)
+    return job is not None and job_state(job)["status"] == Job.Status.FAILED
 
 
 def _title(kind: str, batch: ImportBatch):

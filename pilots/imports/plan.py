@@ -562,7 +562,8 @@ def batch_revalidate(*, batch: ImportBatch, scope: Scope) -> ImportBatch:
 
 
 def batch_discard(*, batch: ImportBatch) -> ImportBatch:
-    if batch.status == ImportBatch.Status.PREVIEWED:
+    """A preview dropped (or an upload whose background check failed, still "being checked")."""
+    if batch.status in (ImportBatch.Status.PREVIEWED, ImportBatch.Status.PREVIEWING):
         batch.status = ImportBatch.Status.DISCARDED
         batch.save(update_fields=["status"])
     return batch

@@ -142,6 +142,7 @@ def import_detail(request, pk: int, kind: str = ENTERPRISES):
         "job": (job := _visible_job(request, batch)),
         "job_state": job_state(job) if job else None,
         "can_write": scope.can_write and KINDS[kind].may_use(scope),
+        "preview_failed": jobs.preview_failed(batch),
     }
     if batch.plan:
         size = page_size(request, CHANGES_PER_PAGE)
@@ -415,7 +416,7 @@ def import_discard(request, pk: int, kind: str = ENTERPRISES):
     """GET asks (what would be left out), POST discards."""
     scope, batch = _batch(request, pk, kind)
     _require_use(scope, KINDS[kind])
-    if batch.status != ImportBatch.Status.PREVIEWED:
+    if batch.status != ImportBatch.Status.PREVIEWED and not jobs.preview_failed(batch):
         messages.error(request, _("This import is no longer waiting for confirmation."))
         return redirect(batch)
     if request.method == "GET":

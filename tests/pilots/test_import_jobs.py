@@ -227,6 +227,28 @@ def test_a_preview_whose_upload_vanished_fails_with_a_message(users, plan_year):
     assert batch.status == "previewing" and not batch.plan
 
 
+def test_an_upload_whose_background_check_failed_can_be_discarded(users, plan_year):
+    """No dead end: the batch stays "being checked" when its check fails; its page says so and
+    offers to discard it (with the question first), which nothing else could do before."""
+    client = client_for(users["county"])
+    upload(client, five_rows())
+    batch = ImportBatch.objects.get()
+    discard = reverse("pilots:import_discard", args=[batch.pk])
+    # While the check waits for a worker: no discard.
+    assert client.post(discard).status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "previewing"
+    assert 'id="discard-failed"' not in client.get(batch.get_absolute_url()).text
+    batch.original.storage.delete(batch.original.name)
+    assert run(Job.objects.get()).status == Job.Status.FAILED
+    page = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+    assert 'id="preview-failed"' in page and f'href="{discard}" id="discard-failed"' in page
+    assert client.get(discard).status_code == 200  # the question
+    assert client.post(discard).status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "discarded"
+
+
 def test_a_preview_run_twice_writes_one_preview(users, plan_year):
     client = client_for(users["county"])
     batch = previewed(client)
