@@ -47,7 +47,7 @@ from pilots.imports.plan import (
     iter_plan,
     load_existing,
 )
-from pilots.imports.records import select_in
+from pilots.imports.records import in_keys, select_in
 from pilots.imports.scope import batch_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.ownership import state_control_error
@@ -167,12 +167,13 @@ def _history_from_table(model, ids: list[int], kind: str, user_id, reason: str, 
     stamp = connection.ops.adapt_datetimefield_value(when)
     with connection.cursor() as cursor:
         for chunk in chunks(ids):
+            member, params = in_keys(connection, model._meta.pk, chunk)
             cursor.execute(
                 f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
                 f"({', '.join(tracked + [quote(name) for name in extra])}) "
                 f"SELECT {', '.join(tracked)}, {marks} FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
-                [stamp, reason, kind, user_id, *chunk],
+                f"WHERE {member}",
+                [stamp, reason, kind, user_id, *params],
             )
 
 

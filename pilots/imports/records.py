@@ -81,6 +81,19 @@ def load_existing(codes: list[str], plan_year_id: int) -> tuple[dict[str, tuple]
     return enterprises, pilots
 
 
+def in_keys(db, field, keys: list, table: str | None = None) -> tuple[str, list]:
+    """`field IN (keys)` and its parameters. PostgreSQL takes the keys as one array of the
+    column's own type (`= ANY(%s::bigint[])`: without the cast the driver sends smallint[] or
+    text[] and the index is not used): with Django's client-side cursor, a statement of 900
+    placeholders is split and interpolated in Python, which cost a 10,000-row import 0.4 s."""
+    column = db.ops.quote_name(field.column)
+    if table:
+        column = f"{db.ops.quote_name(table)}.{column}"
+    if db.vendor == "postgresql":
+        return f"{column} = ANY(%s::{field.cast_db_type(db)}[])", [list(keys)]
+    return f"{column} IN ({', '.join(['%s'] * len(keys))})", list(keys)
+
+
 def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[tuple]:
     """SELECT columns FROM model's table WHERE key IN keys (AND name = value, …): the rows as
     values_list(*columns) gives them (the same backend and field converters, applied here)."""
@@ -91,8 +104,8 @@ def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[
     meta = model._meta
     table = quote(meta.db_table)
     fields = [meta.get_field(name) for name in columns]
-    where = [f"{quote(meta.get_field(key).column)} IN ({', '.join(['%s'] * len(keys))})"]
-    params = list(keys)
+    member, params = in_keys(db, meta.get_field(key), keys)
+    where = [member]
     for name, value in equal.items():
         where.append(f"{quote(meta.get_field(name).column)} = %s")
         params.append(value)
