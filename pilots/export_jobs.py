@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from pilots import exports, selectors
 from pilots.filtersets import EnterpriseFilterSet, PilotFilterSet
-from pilots.models import Enterprise, Pilot
 from pilots.tables import EnterpriseTable, PilotTable
 from reform.jobs import job_file, job_start
 from reform.models import Job, User
@@ -109,16 +109,31 @@ def run_export(job: Job, progress, *, records_of, file_of) -> str:
         return job_file(job, content, filename)
 
 
-def start(*, user: User, kind: str, fmt: str, query: QueryDict, count: int) -> Job:
-    return start_export(
-        user=user,
-        kind=EXPORT,
-        model=Enterprise if kind == "enterprises" else Pilot,
+def job_if_long(
+    request,
+    records: QuerySet,
+    *,
+    kind: str,
+    model,
+    fmt: str = "xlsx",
+    weight: int = 1,
+    params: dict | None = None,
+) -> HttpResponse | None:
+    """The redirect to a new export job (its page shows the rows done and left, then the
+    file) when the list is long enough to take seconds; None when it is sent at once."""
+    count = records.count()
+    if not runs_in_background(count, weight=weight):
+        return None
+    job = start_export(
+        user=request.user,
+        kind=kind,
+        model=model,
         fmt=fmt,
-        query=query,
+        query=request.GET,
         count=count,
-        params={"kind": kind},
+        params=params or {},
     )
+    return redirect(job)
 
 
 def export(job: Job, progress) -> str:

@@ -148,13 +148,12 @@ def _export(request, *, kind: str, fmt: str):
     if fmt not in export_jobs.FORMATS:
         raise Http404
     records = export_jobs.list_records(kind=kind, query=request.GET, scope=scope_for(request.user))
-    count = records.count()
-    if export_jobs.runs_in_background(count):
-        # A long list takes seconds: a background job, whose page shows the rows done and left.
-        job = export_jobs.start(
-            user=request.user, kind=kind, fmt=fmt, query=request.GET, count=count
-        )
-        return redirect(job)
+    model = Enterprise if kind == "enterprises" else Pilot
+    job = export_jobs.job_if_long(
+        request, records, kind=export_jobs.EXPORT, model=model, fmt=fmt, params={"kind": kind}
+    )
+    if job is not None:
+        return job
     return exports.export_response(records, kind=kind, fmt=fmt)
 
 

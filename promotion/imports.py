@@ -289,13 +289,17 @@ def _jsonable(fields: dict) -> dict:
     return values
 
 
-def _model_values(values: dict) -> dict:
+def _model_values(values: dict, programmes: dict[int, Programme]) -> dict:
+    """The planned values as model values; `programmes` by id (`_programmes`: one query for
+    every row, not one a row)."""
     fields = dict(values)
     fields["published_on"] = dt.date.fromisoformat(values["published_on"])
-    fields["programme"] = (
-        Programme.objects.get(pk=values["programme"]) if values["programme"] else None
-    )
+    fields["programme"] = programmes[values["programme"]] if values["programme"] else None
     return fields
+
+
+def _programmes(values) -> dict[int, Programme]:
+    return Programme.objects.in_bulk({v["programme"] for v in values if v["programme"]})
 
 
 def _kept(value) -> str:
@@ -482,6 +486,7 @@ def apply_rows(batch, user, scope, progress, undo, now) -> None:
         {pk for row in rows for pk in row[R_PILOTS]}
     )
     cases = Case.objects.in_bulk({pk for row in rows for pk in row[R_CASES]})
+    programmes = _programmes(row[R_VALUES] for row in rows if row[R_ACTION] != "same")
     created, before = [], []
     for done, row in enumerate(rows):
         if progress is not None:
@@ -499,7 +504,7 @@ def apply_rows(batch, user, scope, progress, undo, now) -> None:
                 report,
                 scope=scope,
                 user=user,
-                fields=_model_values(row[R_VALUES]),
+                fields=_model_values(row[R_VALUES], programmes),
                 pilots=[pilots[pk] for pk in row[R_PILOTS]],
                 cases=[cases[pk] for pk in row[R_CASES]],
                 reason=batch.change_reason,
@@ -530,6 +535,7 @@ def undo_rows(batch, undo: dict, user, reason: str, now, progress) -> None:
         report_delete(report=report, user=user, reason=reason)
     before = undo.get("reports_before", [])
     reports = MediaReport.objects.select_for_update().in_bulk([item[0] for item in before])
+    programmes = _programmes(item[1] for item in before)
     for pk, values, pilot_ids, case_ids, place in before:
         report = reports[pk]
         report.version += 1
@@ -538,7 +544,7 @@ def undo_rows(batch, undo: dict, user, reason: str, now, progress) -> None:
             report,
             scope=None,
             user=user,
-            fields=_model_values(values),
+            fields=_model_values(values, programmes),
             pilots=list(Pilot.objects.filter(pk__in=pilot_ids)),
             cases=list(Case.objects.filter(pk__in=case_ids)),
             reason=reason,

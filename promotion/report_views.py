@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
-from pilots.export_jobs import runs_in_background, start_export
+from pilots.export_jobs import job_if_long
 from pilots.models import Pilot
 from promotion import selectors, services
 from promotion.exports import EXPORT as REPORT_EXPORT
@@ -83,19 +83,11 @@ def report_export(request):
     is written by a background job (its page shows the progress, then the file)."""
     scope = scope_for(request.user)
     reports = report_records(request.GET, scope)
-    count = reports.count()
-    if runs_in_background(count, weight=REPORT_EXPORT_WEIGHT):
-        return redirect(
-            start_export(
-                user=request.user,
-                kind=REPORT_EXPORT,
-                model=MediaReport,
-                fmt="xlsx",
-                query=request.GET,
-                count=count,
-                params={},
-            )
-        )
+    job = job_if_long(
+        request, reports, kind=REPORT_EXPORT, model=MediaReport, weight=REPORT_EXPORT_WEIGHT
+    )
+    if job is not None:
+        return job
     return report_export_response(reports, scope=scope)
 
 

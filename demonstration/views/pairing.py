@@ -28,7 +28,7 @@ from demonstration.pairings.filtersets import PairingFilter
 from demonstration.pairings.forms import ActivityForm, PairingEndForm, PairingForm
 from demonstration.pairings.suggestions import alone_pilots, with_suggestions
 from demonstration.pairings.tables import PairingTable, mix_badge, status_badge
-from pilots.export_jobs import runs_in_background, start_export
+from pilots.export_jobs import job_if_long
 from reform.files import attachment_response
 from reform.paging import BoundedTableMixin, int_param, paginate
 from reform.scopes import Scope, require_write, scope_for
@@ -93,19 +93,11 @@ def pairing_export(request):
     """The filtered list as .xlsx, in the page's order (same filterset, same table); a long one
     is written by a background job (its page shows the progress, then the file)."""
     pairings = pairing_records(request.GET, scope_for(request.user))
-    count = pairings.count()
-    if runs_in_background(count, weight=PAIRING_EXPORT_WEIGHT):
-        return redirect(
-            start_export(
-                user=request.user,
-                kind=PAIRING_EXPORT,
-                model=Pairing,
-                fmt="xlsx",
-                query=request.GET,
-                count=count,
-                params={},
-            )
-        )
+    job = job_if_long(
+        request, pairings, kind=PAIRING_EXPORT, model=Pairing, weight=PAIRING_EXPORT_WEIGHT
+    )
+    if job is not None:
+        return job
     return pairing_export_response(pairings)
 
 

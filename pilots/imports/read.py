@@ -218,6 +218,19 @@ RawRows = Callable[[], Iterable[tuple[int, list[Any]]]]
 _NOWHERE = 1 << 30  # the position of a column the parser's rows do not reach
 
 
+def _cell(value: Any, cache: dict[str, Cell]) -> Cell:
+    """The cell of a value, one shared Cell per distinct text of a column (capped at 1,000:
+    lists repeat a handful of values — county, 是/否, tier — down whole columns)."""
+    if value.__class__ is not str:
+        return make_cell(value)
+    cell = cache.get(value)
+    if cell is None:
+        cell = make_cell(value)
+        if len(cache) < 1000:
+            cache[value] = cell
+    return cell
+
+
 class Rows:
     """The data rows below the header, read from the parsed sheet again on every pass.
 
@@ -254,15 +267,7 @@ class Rows:
             row: dict[str, Cell] = {}
             blank = True
             for (name, index), cache in zip(mapped, caches, strict=True):
-                value = values[index] if index < width else None
-                if value.__class__ is str:
-                    cell = cache.get(value)
-                    if cell is None:
-                        cell = make_cell(value)
-                        if len(cache) < 1000:
-                            cache[value] = cell
-                else:
-                    cell = make_cell(value)
+                cell = _cell(values[index] if index < width else None, cache)
                 # A row with nothing but a remark is a note under the table, not an enterprise.
                 if cell is not EMPTY and name != note_field:
                     blank = False
@@ -305,15 +310,7 @@ class Rows:
         count = 0
         for number, values in self._raw():
             width = len(values)
-            value = values[index] if index < width else None
-            if value.__class__ is str:
-                cell = cache.get(value)
-                if cell is None:
-                    cell = make_cell(value)
-                    if len(cache) < 1000:
-                        cache[value] = cell
-            else:
-                cell = make_cell(value)
+            cell = _cell(values[index] if index < width else None, cache)
             if cell is EMPTY or name == note_field:
                 # Blank unless another cell (not a remark) has something.
                 for at in rest:
@@ -326,14 +323,7 @@ class Rows:
             for left, (column, at, text) in enumerate(others):
                 if matches >= 2 or matches + len(others) - left < 2:
                     break
-                other = values[at] if at < width else None
-                column_cache = caches[column]
-                found = column_cache.get(other) if other.__class__ is str else None
-                if found is None:
-                    found = make_cell(other)
-                    if other.__class__ is str and len(column_cache) < 1000:
-                        column_cache[other] = found
-                if found.text == text:
+                if _cell(values[at] if at < width else None, caches[column]).text == text:
                     matches += 1
             if matches >= 2:
                 continue
