@@ -130,6 +130,5 @@ def undo_batch(job: Job, progress) -> str:
         batch.refresh_from_db()
         if batch.status == ImportBatch.Status.UNDONE:
             return batch.get_absolute_url()  # an earlier run undid it
-        text = str(refused)
-        raise JobFailed(lambda: text) from None
+        raise JobFailed(refused.words) from None
     return batch.get_absolute_url()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
@@ -26,7 +28,15 @@ from reform.models import User
 
 
 class CannotUndo(Exception):
-    """str() says why, for the user."""
+    """Why an undo is refused: `words()` says it in the active language (str() too), so a
+    refusal met by the background worker is shown in each reader's language."""
+
+    def __init__(self, words: Callable[[], str]):
+        super().__init__()
+        self.words = words
+
+    def __str__(self) -> str:
+        return str(self.words())
 
 
 def batch_changed_since(batch: ImportBatch, undo: dict) -> int:
@@ -50,12 +60,12 @@ def batch_undo(*, batch: ImportBatch, user: User, progress: Progress | None = No
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.APPLIED:
-            raise CannotUndo(_("Only an applied import can be undone."))
+            raise CannotUndo(lambda: _("Only an applied import can be undone."))
         try:
             undo = read_undo(batch)
         except FileNotFoundError:
             raise CannotUndo(
-                _(
+                lambda: _(
                     "The record of what this import changed is no longer in the site's file "
                     "store (it was removed outside the site), so it cannot be undone. Nothing "
                     "was changed."
@@ -65,7 +75,7 @@ def batch_undo(*, batch: ImportBatch, user: User, progress: Progress | None = No
         changed = kind.changed_since(batch, undo)
         if changed:
             raise CannotUndo(
-                _(
+                lambda: _(
                     "%(count)d of the records this import wrote have been changed since; "
                     "it can no longer be undone."
                 )
@@ -119,7 +129,7 @@ def _delete_with_history(model, ids: list[int], user, reason: str, now) -> None:
             obj._history_date = now
         collector = Collector(using=model.objects.db, origin=model)
         used_elsewhere = CannotUndo(
-            _(
+            lambda: _(
                 "Records this import created are now used elsewhere (for example by a pilot "
                 "of another plan year, a plan or a cluster); it can no longer be undone."
             )

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pilots.imports import apply, jobs, plan
 from pilots.models import Enterprise, ImportBatch, Pilot
@@ -265,3 +265,24 @@ def test_another_user_does_not_see_the_job_on_the_batch(users, plan_year):
     page = client_for(users["city"]).get(batch.get_absolute_url()).content.decode()
     assert "正在后台检查" in page and job.get_absolute_url() not in page
     assert client_for(users["city"]).get(job.get_absolute_url()).status_code == 404
+
+
+def test_an_undo_refused_in_the_background_reads_in_each_readers_language(users, plan_year):
+    """The worker meets the refusal; the job keeps it in every language, not the worker's."""
+    client = client_for(users["county"])
+    batch = previewed(client)
+    client.post(reverse("pilots:import_confirm", args=[batch.pk]))
+    run(Job.objects.latest("pk"))
+    enterprise = Enterprise.objects.order_by("pk").first()
+    enterprise.remarks = "导入之后有人改过"
+    enterprise.save()
+    client.post(reverse("pilots:import_undo", args=[batch.pk]))
+    with translation.override("en"):  # the worker's language, whatever it is
+        job = run(Job.objects.latest("pk"))
+    assert job.status == Job.Status.FAILED and job.kind == jobs.UNDO
+    with translation.override("zh-hans"):
+        assert "已有 1 条被修改过，无法再撤销" in job_state(job)["message"]
+    with translation.override("en"):
+        assert "1 of the records this import wrote have been changed" in job_state(job)["message"]
+    batch.refresh_from_db()
+    assert batch.status == "applied" and Enterprise.objects.count() == 5
