@@ -145,4 +145,11 @@ def test_undo_asks_first_then_says_what_was_undone_by_whom_and_when(users, plan_
     assert "New enterprises" not in page and "Updated enterprises" not in page
     assert "Created, then deleted by the undo" in page
     assert 'id="written-enterprises"' not in page
+    # The list of batches no longer claims them either: its counts are struck through.
+    listing = client.get(reverse("pilots:import_list"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert (
+        '<td class="num undone-count"><del title="Written, then put back by the undo">1</del>'
+        in (listing)
+    )
+    assert '<td class="num">1</td>' not in listing
     assert client.get(url).status_code == 302  # nothing left to undo
