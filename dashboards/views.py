@@ -205,8 +205,8 @@ def _dashboard(
             )
         )
         # "还差 3 家，候选 12 家" for each rule the region falls short of (dashboards/candidates);
-        # a page of the past proposes nothing.
-        if not history:
+        # a page of the past proposes nothing, and no export has it.
+        if not history and export is None:
             context["gap_candidates"] = gap_candidates(region, plan_year, context["progress"])
         tables: dict[str, DashboardTable | ExportOnly] = {}
         for table in context.pop("table_list"):
