@@ -55,7 +55,8 @@ _SPELLINGS: dict[str, str] = {
     "组织机构代码(统一社会信用代码) 统一社会信用代码(组织机构代码)",
     "county": "县区 所属县区 县(区) 县(区、功能板块) 县区/功能板块 所在县区 区县 所属区县 "
     "县(市、区) 县市区",
-    "township": "乡镇（街道） 乡镇 乡镇街道 所属乡镇 街道 所在乡镇 镇街",
+    "township": "乡镇（街道） 乡镇 乡镇街道 所属乡镇 街道 所在乡镇 镇街 镇(街道) 乡镇/街道 街镇 "
+    "乡(镇、街道) 镇(街)",
     "park": "园区 所在园区 开发区 所属园区/开发区 所属园区 所在开发区",
     "industry": "所属行业 行业 产业 所属产业 行业类别 行业分类 行业代码 国民经济行业分类",
     "core_industry": "核心产业 所属核心产业 重点产业 核心产业类别",
@@ -109,7 +110,11 @@ class Layout:
         found = self.by_header.get(key)
         if found is None and key.endswith(")"):
             # "职工人数(人)", "联系电话(手机)": a unit or note after a known header.
-            found = self.by_header.get(_TRAILING_NOTE.sub("", key))
+            key = _TRAILING_NOTE.sub("", key)
+            found = self.by_header.get(key)
+        if found is None and key.startswith(_PLACE_PREFIXES):
+            # "所在镇街", "所属园区", "所在行业": "where it lies" before a known header.
+            found = self.by_header.get(key[2:])
         return found
 
     def no_header(self) -> dict:
@@ -123,6 +128,7 @@ class Layout:
 
 
 _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+_PLACE_PREFIXES = ("所在", "所属")
 ENTERPRISES = Layout(
     _SPELLINGS, required=("name", "credit_code", "county"), keys=("name", "credit_code")
 )

@@ -4,7 +4,6 @@ transaction, if none of them changed since (the undo log is written by pilots.im
 from __future__ import annotations
 
 import copy
-
 from collections.abc import Callable
 
 from django.db import transaction
@@ -75,11 +74,13 @@ def batch_undo(*, batch: ImportBatch, user: User, progress: Progress | None = No
         changed = kind.changed_since(batch, undo)
         if changed:
             raise CannotUndo(
-                lambda: _(
-                    "%(count)d of the records this import wrote have been changed since; "
-                    "it can no longer be undone."
+                lambda: (
+                    _(
+                        "%(count)d of the records this import wrote have been changed since; "
+                        "it can no longer be undone."
+                    )
+                    % {"count": changed}
                 )
-                % {"count": changed}
             )
         now = timezone.now()
         kind.undo_rows(batch, undo, user, f"undo:{batch.pk}", now, progress)

@@ -740,3 +740,25 @@ def test_a_pass_over_one_column_keeps_exactly_the_rows_a_full_pass_keeps():
             (row.number, row.values.get(name)) for row in table.rows
         ]
     assert len(table.rows) == 6
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("所在镇街", "township"),
+        ("所属镇街", "township"),
+        ("镇（街道）", "township"),
+        ("乡镇/街道", "township"),
+        ("所属街道", "township"),
+        ("所在园区（开发区）", "park"),
+        ("所属行业", "industry"),
+        ("所在地", None),  # "where": no field of its own
+    ],
+)
+def test_township_and_place_headers_as_offices_write_them(header, field):
+    """A county office's own wording: "所在"/"所属" before a known header, 镇街 for 乡镇."""
+    data = xlsx(["企业名称", "统一社会信用代码", header], ["恒通", "91320722MA1234567X", "x"])
+    table = read_table(data)
+    found = [column.field for column in table.columns if column.header == header]
+    assert found == [field]
+    assert (header in table.unrecognised) is (field is None)
