@@ -151,10 +151,20 @@ def _partners_shown() -> QuerySet[Pilot]:
 
 
 def pairings_readable(*, scope: Scope) -> QuerySet[Pairing]:
-    """The pairings of the user's area (placed by their partners); none for reviewers."""
+    """The pairings of the user's area (placed by their partners), and those with a partner in
+    it: a pairing whose partners lie in two county-level units is placed city-wide, yet each of
+    those units' officials follow their own pilots in it (read only: `may_write_pairing` keeps
+    writes to a pairing placed in the area). None for reviewers."""
     if not scope.sees_records:
         return Pairing.objects.none()
-    return scope.filter(Pairing.objects.all(), **PLACE)
+    if scope.is_everywhere:
+        return Pairing.objects.all()
+    partner_here = Exists(
+        PairingPartner.objects.filter(pairing=OuterRef("pk")).filter(
+            scope.q(county="pilot__enterprise__county", township="pilot__enterprise__township")
+        )
+    )
+    return Pairing.objects.filter(scope.q(**PLACE) | Q(partner_here))
 
 
 def pairing_list(*, scope: Scope, today: datetime.date | None = None) -> QuerySet[Pairing]:

@@ -225,3 +225,45 @@ def test_who_is_still_alone(as_user, plan_year, world):
     assert f"lead={world['lead'].pk}&amp;partners={alone.pk}" in page
     assert as_user("reviewer").get(reverse("demonstration:pairing_alone")).context["rows"] == []
     assert Enterprise.objects.count() >= 5
+
+
+def test_a_pairing_across_two_counties_is_read_by_each_counties_officials(
+    as_user, users, plan_year, world
+):
+    """City staff pair pilots of 东海县 and 灌南县: the pairing is placed city-wide, and the
+    officials of both units read it (list, page, their pilot's panel) without changing it; a
+    third unit's officials and a township outside it see nothing of it."""
+    from demonstration.services import pairing_create
+
+    ours = small_pilot(plan_year, name="东海跨县小微企业")
+    theirs = small_pilot(plan_year, county="320724", township=None, name="灌南跨县小微企业")
+    across = pairing_create(
+        user=users["city"], plan_year=plan_year, kind=Pairing.Kind.BIG_SMALL, lead=state_lead(),
+        partners=[ours, theirs], starts_on=TODAY, goals="跨县结对",
+    )  # fmt: skip
+    assert (across.county_id, across.township_id) == (None, None)
+    url = reverse("demonstration:pairing_list")
+    for role in ("county", "other_county"):
+        client = as_user(role)
+        assert any(name.endswith("跨县小微企业") for name in rows(client.get(url)))
+        page = client.get(across.get_absolute_url())
+        assert page.status_code == 200 and "东海跨县小微企业" in page.content.decode()
+        assert page.context["can_record"] is False  # read only: placed city-wide
+    panel = as_user("county").get(ours.get_absolute_url()).content.decode()
+    panel = panel[panel.index('id="pairing-panel"') :]
+    assert f'<a href="{across.get_absolute_url()}">' in panel
+    # 牛山街道's official reads it (ours lies there); of another township's, nothing.
+    assert ours.enterprise.township.code == "320722001"
+    assert as_user("township").get(across.get_absolute_url()).status_code == 200
+    elsewhere = small_pilot(plan_year, township="320722002", name="别镇小微企业")
+    alone = pairing_create(
+        user=users["city"], plan_year=plan_year, kind=Pairing.Kind.BIG_SMALL, lead=state_lead(),
+        partners=[elsewhere, small_pilot(plan_year, county="320724", township=None)],
+        starts_on=TODAY, goals="另一跨县结对",
+    )  # fmt: skip
+    assert as_user("township").get(alone.get_absolute_url()).status_code == 404
+    assert as_user("county").get(alone.get_absolute_url()).status_code == 200
+    assert as_user("reviewer").get(across.get_absolute_url()).status_code == 404
+    # Writing stays with city staff.
+    edit = reverse("demonstration:pairing_edit", args=[across.pk])
+    assert as_user("county").get(edit).status_code == 403
