@@ -60,7 +60,8 @@ _SPELLINGS: dict[str, str] = {
     "park": "园区 所在园区 开发区 所属园区/开发区 所属园区 所在开发区",
     "industry": "所属行业 行业 产业 所属产业 行业类别 行业分类 行业代码 国民经济行业分类",
     "core_industry": "核心产业 所属核心产业 重点产业 核心产业类别",
-    "ownership": "企业性质 所有制 所有制性质 经济类型 所有制类型 经济性质",
+    "ownership": "企业性质 所有制 所有制性质 经济类型 所有制类型 经济性质 企业类型 单位性质 "
+    "登记注册类型 注册类型",
     "state_controls": "国有资本是否控股 是否国有控股 是否国有资本控股 国有是否控股 国资是否控股",
     "employee_count": "职工人数 职工数 从业人数 员工人数 在职职工数 职工总数 从业人员数",
     "is_leading": "是否龙头企业 龙头企业 是否为龙头企业",
@@ -139,6 +140,29 @@ SYNONYMS: dict[str, tuple[str, ...]] = ENTERPRISES.synonyms
 
 # Columns every hand-made list has that carry nothing to import; not worth a warning.
 IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "编号", "行号"})
+# A totals row under the table (合计 in the serial-number or the name column, no key of its own)
+# is no record: lists end with one, often with a SUM of the employees.
+TOTAL_WORDS: frozenset[str] = frozenset(
+    {"合计", "总计", "小计", "共计", "总合计", "合计数", "total", "subtotal", "sum", "totals"}
+)
+_TOTAL_NOISE = re.compile(r"[\s\u3000:：]+")
+
+
+def _says_total(values: list[Any], width: int, name_at: int) -> bool:
+    """The row's first cell or its name (first key) cell says 合计, 总计 …"""
+    for at in (0, name_at):
+        if at < width:
+            value = values[at]
+            # Most rows fail the first, cheap tests (a name is longer, or holds no 计).
+            if (
+                value.__class__ is str
+                and len(value) < 16
+                and ("计" in value or value.lstrip()[:1] in ("T", "t", "S", "s"))
+                and _TOTAL_NOISE.sub("", value).lower() in TOTAL_WORDS
+            ):
+                return True
+    return False
+
 
 HEADER_SCAN_ROWS = 20
 
@@ -252,12 +276,14 @@ class Rows:
         repeated_header: list[tuple[str, str]],
         max_rows: int,
         note_field: str = "remarks",
+        keys: tuple[str, str] = ("name", "credit_code"),
     ) -> None:
         self._raw = raw
         self._mapped = mapped  # (field, position in the parser's row)
         self._repeated_header = repeated_header
         self._max_rows = max_rows
         self._note_field = note_field
+        self._keys = keys
         self._count: int | None = None
 
     def __iter__(self) -> Iterator[Row]:
@@ -266,6 +292,8 @@ class Rows:
         # columns.
         mapped, repeated_header, max_rows = self._mapped, self._repeated_header, self._max_rows
         note_field = self._note_field
+        first_key, second_key = self._keys
+        name_at = dict(mapped).get(first_key, _NOWHERE)
         caches: list[dict[str, Cell]] = [{} for _ in mapped]
         count = 0
         for number, values in self._raw():
@@ -286,6 +314,8 @@ class Rows:
                 if row[name].text == text:
                     matches += 1
             if matches >= 2:
+                continue
+            if row.get(second_key, EMPTY) is EMPTY and _says_total(values, width, name_at):
                 continue
             count += 1
             if count > max_rows:
@@ -310,6 +340,9 @@ class Rows:
             if column != name
         ]
         note_field = self._note_field
+        first_key, second_key = self._keys
+        name_at = position.get(first_key, _NOWHERE)
+        second_at = position.get(second_key, _NOWHERE)
         rest = [at for column, at in mapped if column not in (name, note_field)]
         caches: dict[str, dict[str, Cell]] = {column: {} for column, _at in mapped}
         cache = caches.get(name, {})
@@ -333,6 +366,11 @@ class Rows:
                     matches += 1
             if matches >= 2:
                 continue
+            if (name != second_key or cell is EMPTY) and _says_total(values, width, name_at):
+                if name == second_key or second_at >= width:
+                    continue  # a totals row: no key of its own
+                if make_cell(values[second_at]) is EMPTY:
+                    continue
             count += 1
             if count > max_rows:
                 raise _error("too_many_rows", limit=max_rows)
@@ -387,7 +425,7 @@ def _table(
         unrecognised=unrecognised,
         duplicates=duplicates,
         missing_required=[name for name in layout.required if name not in taken],
-        rows=Rows(raw, mapped, repeated_header, max_rows, layout.note_field),
+        rows=Rows(raw, mapped, repeated_header, max_rows, layout.note_field, layout.keys),
     )
 
 

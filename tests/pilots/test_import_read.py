@@ -762,3 +762,45 @@ def test_township_and_place_headers_as_offices_write_them(header, field):
     found = [column.field for column in table.columns if column.header == header]
     assert found == [field]
     assert (header in table.unrecognised) is (field is None)
+
+
+@pytest.mark.parametrize(
+    "totals",
+    [
+        [None, "合计", None, None, "=SUM(E2:E3)"],  # in the name column, a SUM of the employees
+        ["合 计", None, None, None, 300],  # in the serial-number column
+        ["总计：", "", "", "", 300],
+        [None, "Total", None, None, 300],
+    ],
+)
+def test_a_totals_row_under_the_table_is_no_record(totals):
+    """Lists end with 合计: both passes skip it, the name check never sees it."""
+    data = xlsx(
+        ["序号", "企业名称", "统一社会信用代码", "县区", "职工人数"],
+        [1, "恒通", "91320722MA1234567X", "东海县", 100],
+        [2, "合计电子有限公司", "91320722MA7654321X", "东海县", 200],  # a name, not a total
+        totals,
+    )
+    table = read.open_table(data)  # streamed: the full pass and the one-column passes
+    assert [row.number for row in table.rows] == [2, 3]
+    for field in ("credit_code", "name", "county"):
+        assert [number for number, _cell in table.rows.cells(field)] == [2, 3]
+    assert len(table.rows) == 2
+
+
+def test_a_row_saying_total_with_a_key_of_its_own_is_a_record():
+    data = xlsx(
+        ["企业名称", "统一社会信用代码", "县区"],
+        ["合计", "91320722MA1234567X", "东海县"],
+    )
+    table = read.open_table(data)
+    assert [row.number for row in table.rows] == [2]
+    assert [number for number, _cell in table.rows.cells("name")] == [2]
+
+
+def test_the_kind_of_enterprise_header_is_its_ownership():
+    data = xlsx(
+        ["企业名称", "统一社会信用代码", "企业类型"], ["恒通", "91320722MA1234567X", "民营"]
+    )
+    table = read_table(data)
+    assert [column.field for column in table.columns] == ["name", "credit_code", "ownership"]
