@@ -46,8 +46,15 @@ class PairingTable(tables.Table):
         order_by=("lead__name",),
         attrs={"td": {"class": "name"}},
     )
-    kind = tables.Column(attrs=NOWRAP)
-    partners = tables.Column(verbose_name=_("partner pilots"), empty_values=(), orderable=False)
+    # The kind wraps and the partners keep a readable width: on a phone a nowrap kind once
+    # squeezed the partners' names to two characters a line.
+    kind = tables.Column(attrs={"td": {"class": "kind"}})
+    partners = tables.Column(
+        verbose_name=_("partner pilots"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "partners"}},
+    )
     place = tables.Column(
         verbose_name=_("area"),
         empty_values=(),
