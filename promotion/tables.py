@@ -11,6 +11,7 @@ TEMPLATE = "partials/table.html"
 OPTIONAL = {"th": {"class": "col-optional"}, "td": {"class": "col-optional"}}
 NOWRAP = {"td": {"class": "nowrap"}}
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+NAMES = {"td": {"class": "names"}}  # a list of names: keeps a readable width (site.css)
 # A row names at most this many pilots; the case page has them all.
 PILOTS_SHOWN = 3
 
@@ -37,7 +38,7 @@ class CaseTable(tables.Table):
         verbose_name=_("year"), accessor="plan_year__year", order_by=("plan_year__year",)
     )
     status = tables.Column(attrs=NOWRAP)
-    pilots = tables.Column(verbose_name=_("pilots"), empty_values=(), orderable=False)
+    pilots = tables.Column(verbose_name=_("pilots"), empty_values=(), orderable=False, attrs=NAMES)
     place = tables.Column(
         verbose_name=_("area"),
         empty_values=(),

@@ -53,7 +53,7 @@ class PairingTable(tables.Table):
         verbose_name=_("partner pilots"),
         empty_values=(),
         orderable=False,
-        attrs={"td": {"class": "partners"}},
+        attrs={"td": {"class": "names"}},
     )
     place = tables.Column(
         verbose_name=_("area"),
