@@ -136,6 +136,7 @@ class Preview:
             "version": 1,
             "format": self.table.format,
             "sheet": self.table.sheet_name,
+            "other_sheets": self.table.other_sheets,
             "header_row": self.table.header_row,
             "columns": [[c.index, c.header, c.field] for c in self.table.columns],
             "unrecognised": self.table.unrecognised,

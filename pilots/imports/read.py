@@ -191,6 +191,9 @@ class Table:
     missing_required: list[str]
     # A list from read_table; a Rows stream (read again on every pass) from open_table.
     rows: list[Row] | Rows = field(default_factory=list)
+    # Later visible sheets that hold a list too (one sheet a township, say): not read, and said
+    # so on the preview, so nobody takes the first sheet for the whole workbook.
+    other_sheets: list[str] = field(default_factory=list)
 
 
 def match_header(text: str) -> str | None:
@@ -475,7 +478,7 @@ def _open_xlsx(data: bytes, max_rows: int, layout: Layout) -> Table:
         book = xlsx.Workbook(archive)
         sheets = [sheet for sheet in book.sheets if sheet[2]] or book.sheets
         saw_data = False
-        for name, part, _visible in sheets:
+        for position, (name, part, _visible) in enumerate(sheets):
             first, head = _xlsx_head(book, part)
             if not _has_text(head):
                 continue
@@ -487,12 +490,22 @@ def _open_xlsx(data: bytes, max_rows: int, layout: Layout) -> Table:
             table = _table("xlsx", name, header, body, max_rows, layout=layout)
             if _max_row_tag(archive, archive.getinfo(part)) - header.index - 1 > max_rows:
                 len(table.rows)  # so many row tags may hold too many rows: count them now
+            table.other_sheets = [
+                other
+                for other, other_part, _ in sheets[position + 1 :]
+                if _xlsx_has_header(book, other_part, layout)
+            ]
             return table
     except _XLSX_ERRORS as exc:
         raise _error("corrupt") from exc
     if saw_data:
         raise _error("no_header", **layout.no_header())
     raise _error("empty")
+
+
+def _xlsx_has_header(book: xlsx.Workbook, part: str, layout: Layout) -> bool:
+    first, head = _xlsx_head(book, part)
+    return _find_header(head, first, layout) is not None
 
 
 def _xlsx_head(book: xlsx.Workbook, part: str) -> tuple[int, list[list[Any]]]:
@@ -555,12 +568,29 @@ def _open_workbook(data: bytes, kind: str, max_rows: int, layout: Layout) -> Tab
             )
             if sheet.end[0] - header.index > max_rows:
                 len(table.rows)  # so many lines may hold too many rows: count them now
+            table.other_sheets = _other_workbook_lists(workbook, index, layout)
             return table
     finally:
         workbook.close()
     if saw_data:
         raise _error("no_header", **layout.no_header())
     raise _error("empty")
+
+
+def _other_workbook_lists(workbook: Any, read: int, layout: Layout) -> list[str]:
+    """The names of the visible sheets after the one read whose first rows hold a header."""
+    names = []
+    for index in visible_sheets(workbook):
+        if index <= read:
+            continue
+        sheet = _calamine(workbook.get_sheet_by_index, index)
+        if sheet.start is None or sheet.end is None:
+            continue
+        first = sheet.start[0]
+        head = _calamine(sheet.to_python, skip_empty_area=False, nrows=first + HEADER_SCAN_ROWS)
+        if _find_header(head[first:], first, layout) is not None:
+            names.append(sheet.name)
+    return names
 
 
 def _sheet_body(sheet: Any, start: int) -> RawRows:

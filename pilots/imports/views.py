@@ -164,6 +164,8 @@ def import_detail(request, pk: int, kind: str = ENTERPRISES):
                 for row, field, header, value, message in summary.get("warnings", [])[:ERRORS_SHOWN]
             ],
             more_warnings=max(len(summary.get("warnings", [])) - ERRORS_SHOWN, 0),
+            sheet=summary.get("sheet", ""),
+            other_sheets=summary.get("other_sheets", []),
             page=page,
             previous=ImportBatch.objects.filter(
                 sha256=batch.sha256, status=ImportBatch.Status.APPLIED, pk__lt=batch.pk

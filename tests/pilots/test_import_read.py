@@ -804,3 +804,35 @@ def test_the_kind_of_enterprise_header_is_its_ownership():
     )
     table = read_table(data)
     assert [column.field for column in table.columns] == ["name", "credit_code", "ownership"]
+
+
+def test_later_sheets_holding_a_list_are_named_not_read():
+    """One sheet a township: the first list is read and the others are named, so that the
+    preview can say they were not read (an empty or a notes sheet is not named)."""
+    header = ["企业名称", "统一社会信用代码", "县区"]
+    data = xlsx(
+        ["说明：各镇街分表填报"],
+        sheets={
+            "牛山街道": [header, ["恒通", "91320722MA1234567X", "东海县"]],
+            "填表说明": [["请勿改动表头"]],
+            "石榴街道": [["石榴街道名单"], header, ["华通", "91320722MA7654321X", "东海县"]],
+            "空表": [],
+        },
+    )
+    table = read.open_table(data)
+    assert table.sheet_name == "牛山街道"
+    assert table.other_sheets == ["石榴街道"]
+    single = read.open_table(xlsx(header, ["恒通", "91320722MA1234567X", "东海县"]))
+    assert single.other_sheets == []
+
+
+def test_later_sheets_are_named_in_a_streamed_workbook_too(monkeypatch):
+    monkeypatch.setattr(read, "STREAM_XLSX_ABOVE", 0)
+    header = ["企业名称", "统一社会信用代码", "县区"]
+    data = xlsx(
+        header,
+        ["恒通", "91320722MA1234567X", "东海县"],
+        sheets={"石榴街道": [header, ["华通", "91320722MA7654321X", "东海县"]]},
+    )
+    table = read.open_table(data)
+    assert (table.format, table.other_sheets) == ("xlsx", ["石榴街道"])

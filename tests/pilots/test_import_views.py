@@ -284,3 +284,26 @@ def test_confirming_a_batch_applied_meanwhile_says_so(users, plan_year, monkeypa
     response = client.post(reverse("pilots:import_confirm", args=[batch.pk]), follow=True)
     assert response.status_code == 200
     assert not Enterprise.objects.exists()
+
+
+def test_the_preview_says_which_sheets_were_not_read(users, plan_year):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "牛山街道"
+    columns = ["企业名称", "统一社会信用代码", "县区", "乡镇（街道）", "企业性质", "职工人数"]
+    for sheet, township in ((first, "牛山街道"), (workbook.create_sheet("石榴街道"), "石榴街道")):
+        sheet.append(columns)
+        sheet.append([f"{township}企业", next_credit_code(), "东海县", township, "民营", 50])
+    workbook.create_sheet("洪庄镇&房山镇").append(columns)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client = client_for(users["county"])
+    batch = uploaded(client, buffer.getvalue())
+    page = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    note = page[page.index('id="import-other-sheets"') :].split("</p>")[0]
+    assert "只读取了工作表“牛山街道”" in note
+    assert "石榴街道、洪庄镇&amp;房山镇" in note  # named, escaped
+    assert "<strong>未读取</strong>" in note
+    assert batch.row_count == 1
