@@ -105,7 +105,7 @@ class EnterpriseForm(VersionedForm):
         fields["township"].widget.attrs["data-narrow"] = "townships"
         fields["park"].widget.attrs["data-narrow"] = "parks"
         check_url = reverse("pilots:enterprise_check")
-        for name in ("credit_code", "name"):
+        for name in ("credit_code", "name", "industry"):
             fields[name].widget.attrs.update(
                 {"data-check-url": check_url, "data-exclude": self.instance.pk or ""}
             )

@@ -22,6 +22,8 @@ from pilots.models import Enterprise, Pilot
 from pilots.panels import pilot_panels
 from pilots.tables import EnterpriseTable, PilotTable
 from reform.creditcode import CreditCodeError, validate_credit_code
+from reform.industries import MAX_TEXT as INDUSTRY_MAX_TEXT
+from reform.industries import IndustryError, Matcher
 from reform.models import Region
 from reform.paging import BoundedTableMixin, int_param
 from reform.scopes import Scope, get_object_in_scope, require_write, scope_for
@@ -37,6 +39,10 @@ def _check_texts() -> dict:
         "register": _("register a pilot for this enterprise"),
         "outside": _("registered outside your region, in"),
         "similar": _("Enterprises with a similar name:"),
+        "industry_none": _("Not in GB/T 4754-2017 as typed; the closest entries:"),
+        "industry_kept": _(
+            "Nothing close: the text is kept and the enterprise marked unclassified (待归类)."
+        ),
     }
 
 
@@ -259,6 +265,8 @@ def enterprise_check(request):
     answer: dict = {}
     if "code" in request.GET:
         answer["code"] = _code_answer(scope, request.GET["code"], exclude_pk)
+    if "industry" in request.GET:
+        answer["industry"] = _industry_answer(request.GET["industry"])
     if "name" in request.GET:
         answer["similar"] = [
             _enterprise_summary(scope, enterprise)
@@ -267,6 +275,22 @@ def enterprise_check(request):
             )
         ]
     return JsonResponse(answer)
+
+
+def _industry_answer(value: str) -> dict:
+    """The GB/T 4754-2017 entry the typed industry names (as the form will read it on save),
+    or the closest entries to pick from (reference data: nothing of anyone's records)."""
+    text = value.strip()[:INDUSTRY_MAX_TEXT]
+    if not text:
+        return {}
+    matcher = Matcher()
+    try:
+        found = matcher.match(text)
+    except IndustryError as error:
+        return {"error": str(error)}
+    if found.industry_id is not None:
+        return {"match": matcher.label(found.industry_id)}
+    return {"suggestions": [entry.label for entry in matcher.suggest(text, limit=5)]}
 
 
 def _code_answer(scope: Scope, value: str, exclude_pk: int | None) -> dict:

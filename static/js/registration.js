@@ -91,6 +91,49 @@
     }).catch(() => {});
   }
 
+  // The industry as the form will read it: the GB/T 4754-2017 entry it names, or the closest
+  // entries as buttons that put "code name" into the field.
+  function checkIndustry(input) {
+    const node = live("industry");
+    clear(node);
+    node.className = "field-live";
+    const value = input.value.trim();
+    if (!value) return;
+    const url = new URL(input.dataset.checkUrl, window.location.href);
+    url.searchParams.set("industry", value);
+    fetchJson(url).then((answer) => {
+      const found = answer.industry || {};
+      if (input.value.trim() !== value) return; // typed on meanwhile
+      clear(node);
+      if (found.error) {
+        node.className = "field-live bad";
+        node.textContent = found.error;
+      } else if (found.match) {
+        node.className = "field-live good";
+        node.textContent = `✔ ${found.match}`;
+      } else if (found.suggestions && found.suggestions.length) {
+        node.className = "field-live warn industry-suggestions";
+        node.append(`${texts.industry_none || ""} `);
+        found.suggestions.forEach((label) => {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "suggestion";
+          button.textContent = label;
+          button.addEventListener("click", () => {
+            input.value = label;
+            dropServerErrors(input);
+            checkIndustry(input);
+            input.focus();
+          });
+          node.append(button, " ");
+        });
+      } else if (found.suggestions) {
+        node.className = "field-live warn";
+        node.textContent = texts.industry_kept || "";
+      }
+    }).catch(() => {});
+  }
+
   function refill(select, items) {
     if (!select) return;
     const keep = select.value;
@@ -132,6 +175,10 @@
     // After a submit the server has already said what is wrong; do not say it twice.
     const hasServerError = code.closest(".field")?.classList.contains("has-error");
     if (code.value && !hasServerError) checkCode(code);
+  }
+  const industry = document.querySelector('input[name="industry"][data-check-url]');
+  if (industry) {
+    industry.addEventListener("input", debounce(() => checkIndustry(industry), 300));
   }
   const name = document.querySelector('input[name="name"][data-check-url]');
   if (name) {

@@ -83,3 +83,26 @@ def test_the_state_control_question_shows_for_mixed_ownership_only(page, live_se
     page.goto(f"{live_server.url}/pilots/enterprises/{enterprise.pk}/edit/")
     page.select_option("#id_ownership", "private")
     expect(question).to_be_hidden()
+
+
+def test_a_partial_industry_offers_entries_and_a_click_classes_the_enterprise(
+    page, live_server, users
+):
+    signed_in(page, live_server, "county")
+    page.goto(f"{live_server.url}/pilots/enterprises/new/")
+    page.fill("#id_credit_code", next_credit_code("320722"))
+    page.fill("#id_name", "连云港石墨新材有限公司")
+    page.select_option("#id_township", label="牛山街道")
+    page.fill("#id_industry", "石墨")
+    live = page.locator('[data-live-for="industry"]')
+    choice = live.locator("button.suggestion", has_text="3091 石墨及碳素制品制造")
+    expect(choice).to_be_visible()
+    choice.click()
+    expect(page.locator("#id_industry")).to_have_value("3091 石墨及碳素制品制造")
+    expect(live).to_have_class(re.compile("good"))
+    page.select_option("#id_ownership", "private")
+    page.fill("#id_employee_count", "80")
+    page.click("form.record-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/pilots/enterprises/\d+/pilots/new/$"))
+    saved = Enterprise.objects.get(name="连云港石墨新材有限公司")
+    assert (saved.industry.code, saved.industry_text) == ("3091", "")

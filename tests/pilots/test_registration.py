@@ -258,6 +258,29 @@ def test_the_name_check_lists_similar_names(as_user):
     assert as_user("city").get(url, {"name": "完全不同的名字"}).json()["similar"] == []
 
 
+def test_the_industry_check_names_the_entry_or_offers_the_closest(as_user):
+    """As the user types: the GB/T 4754-2017 entry the form will save, or the closest entries
+    to pick (each in the "code name" form the form reads back as that entry)."""
+    url = reverse("pilots:enterprise_check")
+    client = as_user("county")
+    assert client.get(url, {"industry": "3091"}).json()["industry"] == {
+        "match": "3091 石墨及碳素制品制造"
+    }
+    assert client.get(url, {"industry": "农副食品加工"}).json()["industry"]["match"] == (
+        "13 农副食品加工业"
+    )
+    partial = client.get(url, {"industry": "石墨"}).json()["industry"]
+    assert "3091 石墨及碳素制品制造" in partial["suggestions"]
+    assert len(partial["suggestions"]) <= 5
+    for label in partial["suggestions"]:  # picking one classes the enterprise as that entry
+        assert client.get(url, {"industry": label}).json()["industry"] == {"match": label}
+    nothing = client.get(url, {"industry": "完全无关的词语"}).json()["industry"]
+    assert nothing == {"suggestions": []}
+    wrong = client.get(url, {"industry": "9999"}).json()["industry"]
+    assert "9999" in wrong["error"]
+    assert client.get(url, {"industry": " "}).json()["industry"] == {}
+
+
 def test_region_choices_narrow_to_the_county_and_the_scope(as_user):
     url = reverse("pilots:region_choices")
     donghai = as_user("county").get(url, {"county": region("320722").pk}).json()
