@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import DatabaseError, connections, transaction
+from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
 from django.dispatch import receiver
@@ -99,6 +100,10 @@ def _flush_at_the_end_of_a_request(sender, **kwargs) -> None:
 
 @receiver(connection_created)
 def _install_watch(sender, connection, **kwargs) -> None:
+    if connection.alias == NO_DB_ALIAS:
+        # The server-level connection Django opens to create or drop a database: no data of
+        # its own, and no alias in `connections` to change a version through.
+        return
     if _watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch_writes)
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -243,3 +243,20 @@ def test_made_up_parameters_are_answered_but_not_cached(three):
     keys = [key for key in cache._cache if ":figures:dashboard:" in key]
     # The plain page (fixture) and the sorted one; not the made-up parameter.
     assert len(keys) == 2, keys
+
+
+def test_the_server_level_connection_is_not_watched():
+    """Creating or dropping a database (the test run's own teardown on PostgreSQL) goes
+    through a connection with no alias in `connections`: watching it failed with "connection
+    '__no_db__' doesn't exist" at the end of every PostgreSQL run."""
+    from django.db.backends.base.base import NO_DB_ALIAS
+
+    from reform.figures import _install_watch, _watch_writes
+
+    default = connections["default"]
+    server = default.__class__({**default.settings_dict}, alias=NO_DB_ALIAS)
+    _install_watch(sender=None, connection=server)
+    assert _watch_writes not in server.execute_wrappers
+    other = default.__class__({**default.settings_dict}, alias="default")
+    _install_watch(sender=None, connection=other)
+    assert _watch_writes in other.execute_wrappers
