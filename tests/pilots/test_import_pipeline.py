@@ -191,11 +191,11 @@ def test_confirm_writes_all_or_nothing(users, plan_year, monkeypatch):
     data = xlsx([row(name=f"企业{i}", credit_code=next_credit_code()) for i in range(3)])
     batch = upload(users["county"], plan_year, data)
 
-    def broken(model, *args):
-        if model is Pilot:
-            raise RuntimeError("disk full")
+    def broken(*args):
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(apply, "_history_from_table", broken)
+    # After the enterprises, the pilots and their history rows are written (both databases).
+    monkeypatch.setattr(apply, "_apply_links", broken)
     with pytest.raises(RuntimeError):
         confirm(batch, users["county"])
     assert Enterprise.objects.count() == 0
