@@ -83,6 +83,9 @@ ENTERPRISE_UPDATE_FIELDS = [*ENTERPRISE_FIELDS, "version", "updated_at"]
 PILOT_UPDATE_FIELDS = [*PILOT_FIELDS, "version", "updated_at"]
 
 
+# PostgreSQL writes this many plan rows a time (each statement's own cost, and the temporary
+# table's, is paid per chunk; the keys go as one array, so no limit on the parameters).
+POSTGRES_CHUNK = 4500
 ROWS_PER_STATEMENT = 500  # × at most 17 columns: within SQLite's 32,766 parameters
 
 
@@ -389,7 +392,8 @@ def apply_enterprise_rows(
     postgres = connection.vendor == "postgresql"
     history = (user_id, reason, now)
     total, done = batch.row_count - batch.rows_rejected, 0
-    for rows in _batched(iter_plan_rows(batch, with_changes=False), CHUNK):
+    size = POSTGRES_CHUNK if postgres else CHUNK
+    for rows in _batched(iter_plan_rows(batch, with_changes=False), size):
         if progress is not None:
             progress(done, total)
         done += len(rows)

@@ -388,3 +388,82 @@ def test_full_width_brackets_in_a_stored_name_are_no_change(users, plan_year):
     batch = upload(users["county"], plan_year, data)
     changes = plan.load_plan(batch)["rows"][0][plan.R_CHANGES] or []
     assert "name" not in [name for name, _old, _new in changes]
+
+
+def test_each_changed_and_created_record_gets_one_history_row_as_written(users, plan_year):
+    """PostgreSQL writes the records and their history rows in one statement a chunk
+    (apply._write_postgres), SQLite by an upsert and INSERT … SELECT: the same rows either way."""
+    user = users["county"]
+    old = [make_enterprise(name=f"旧{n}", employee_count=100 + n) for n in range(3)]
+    old_pilots = [make_pilot(plan_year, enterprise=e, status="proposed") for e in old[:2]]
+    new_code = next_credit_code()
+    rows = [
+        *(
+            row(name=f"新{n}", credit_code=e.credit_code, employee_count=7)
+            for n, e in enumerate(old)
+        ),
+        row(name="另一家", credit_code=new_code),
+    ]
+    batch = confirm(upload(user, plan_year, xlsx(rows)), user)
+    assert (batch.enterprises_created, batch.enterprises_updated) == (1, 3)
+    reason = f"import:{batch.pk}"
+    for n, enterprise in enumerate(old):
+        enterprise.refresh_from_db()
+        assert (enterprise.name, enterprise.employee_count, enterprise.version) == (f"新{n}", 7, 2)
+        written = enterprise.history.filter(history_change_reason=reason).get()
+        assert (written.history_type, written.history_user, written.version) == ("~", user, 2)
+        assert (written.name, written.employee_count) == (f"新{n}", 7)
+        assert written.history_date == batch.applied_at
+    created = Enterprise.objects.get(credit_code=new_code)
+    assert created.history.get().history_type == "+"
+    assert created.history.get().history_change_reason == reason
+    for pilot in old_pilots:
+        pilot.refresh_from_db()
+        assert (pilot.status, pilot.version) == ("confirmed", 2)
+        written = pilot.history.filter(history_change_reason=reason).get()
+        assert (written.history_type, written.status, written.history_user) == (
+            "~",
+            "confirmed",
+            user,
+        )
+    pilots_created = Pilot.objects.filter(enterprise__in=[old[2], created])
+    assert sorted(
+        p.history.get(history_change_reason=reason).history_type for p in pilots_created
+    ) == [
+        "+",
+        "+",
+    ]
+    assert Enterprise.history.filter(history_change_reason=reason).count() == 4
+    assert Pilot.history.filter(history_change_reason=reason).count() == 4
+    batch_undo(batch=batch, user=user)
+    for n, enterprise in enumerate(old):
+        enterprise.refresh_from_db()
+        assert (enterprise.name, enterprise.employee_count) == (f"旧{n}", 100 + n)
+    assert not Enterprise.objects.filter(credit_code=new_code).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite writes inside one lock: no one can write between",
+)
+def test_a_record_changed_between_reading_and_writing_is_not_written_over(
+    users, plan_year, monkeypatch
+):
+    """PostgreSQL: the UPDATE checks the version the apply read; a change committed in between
+    (here made by the same connection after the read) makes the preview again."""
+    user = users["county"]
+    enterprise = make_enterprise(name="原名", employee_count=100)
+    batch = upload(user, plan_year, xlsx([row(name="新名", credit_code=enterprise.credit_code)]))
+    load = apply.load_existing
+
+    def load_then_someone_writes(*args):
+        found = load(*args)
+        Enterprise.objects.filter(pk=enterprise.pk).update(employee_count=300, version=2)
+        return found
+
+    monkeypatch.setattr(apply, "load_existing", load_then_someone_writes)
+    with pytest.raises(StalePreview):
+        confirm(batch, user)
+    enterprise.refresh_from_db()
+    assert (enterprise.name, enterprise.employee_count, enterprise.version) == ("原名", 100, 1)
+    assert not enterprise.history.filter(history_change_reason=f"import:{batch.pk}").exists()
