@@ -104,6 +104,13 @@ def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[
     meta = model._meta
     table = quote(meta.db_table)
     fields = [meta.get_field(name) for name in columns]
+    postgres = db.vendor == "postgresql"
+    selected = []
+    for field in fields:
+        column = f"{table}.{quote(field.column)}"
+        if postgres and field.get_internal_type() == "DateTimeField":
+            column += "::text"  # _postgres_aware makes it the datetime Django would
+        selected.append(column)
     member, params = in_keys(db, meta.get_field(key), keys)
     where = [member]
     for name, value in equal.items():
@@ -112,7 +119,7 @@ def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[
     with db.cursor() as cursor:
         cursor.execute(
             # Names come from the models, values go as parameters.
-            f"SELECT {', '.join(f'{table}.{quote(field.column)}' for field in fields)} "  # noqa: S608
+            f"SELECT {', '.join(selected)} "  # noqa: S608
             f"FROM {table} WHERE {' AND '.join(where)}",
             params,
         )
@@ -124,6 +131,8 @@ def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[
         if db.vendor == "sqlite" and settings.USE_TZ:
             slow = db.ops.convert_datetimefield_value
             found = [_sqlite_aware if converter == slow else converter for converter in found]
+        if postgres and field.get_internal_type() == "DateTimeField":
+            found = [_postgres_aware, *found]
         if found:
             converters.append((index, column, found))
     if not converters:
@@ -148,6 +157,16 @@ def _sqlite_aware(value, expression, connection):
             value = parse_datetime(value)
         if value.utcoffset() is None:
             value = value.replace(tzinfo=connection.timezone)
+    return value
+
+
+def _postgres_aware(value, expression, connection):
+    """A timestamptz read as text, as the datetime Django's own loader makes of it (the same
+    instant in the connection's time zone), for a tenth of the time: Django's loader
+    (django.db.backends.postgresql.psycopg_any.BaseTzLoader) is pure Python, about 5 µs a
+    value, and a 10,000-row import reads 20,000 of them twice (preview and confirm)."""
+    if value is not None:
+        value = datetime.datetime.fromisoformat(value).astimezone(connection.timezone)
     return value
 
 

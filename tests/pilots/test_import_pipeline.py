@@ -1,5 +1,7 @@
 """The import pipeline without the web pages: preview, apply, undo, scope, errors."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -467,3 +469,24 @@ def test_a_record_changed_between_reading_and_writing_is_not_written_over(
     enterprise.refresh_from_db()
     assert (enterprise.name, enterprise.employee_count, enterprise.version) == ("原名", 100, 1)
     assert not enterprise.history.filter(history_change_reason=f"import:{batch.pk}").exists()
+
+
+def test_the_records_are_read_as_values_list_reads_them(users, plan_year):
+    """records.select_in reads timestamps its own way (PostgreSQL: as text, parsed): the very
+    values, time zones and ISO forms the ORM gives, which the state digest and undo rely on."""
+    from pilots.imports.records import ENTERPRISE_COLUMNS, PILOT_COLUMNS, load_existing
+
+    enterprises = [make_enterprise(name=f"企业{n}") for n in range(3)]
+    Enterprise.objects.filter(pk=enterprises[0].pk).update(
+        updated_at=datetime.datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=datetime.UTC)
+    )
+    make_pilot(plan_year, enterprise=enterprises[1])
+    found, pilots = load_existing([e.credit_code for e in enterprises], plan_year.pk)
+    for enterprise in enterprises:
+        expected = Enterprise.objects.values_list(*ENTERPRISE_COLUMNS).get(pk=enterprise.pk)
+        assert found[enterprise.credit_code] == expected
+        assert [repr(v) for v in found[enterprise.credit_code]] == [repr(v) for v in expected]
+        assert found[enterprise.credit_code][-1].isoformat() == expected[-1].isoformat()
+    expected = Pilot.objects.values_list(*PILOT_COLUMNS).get()
+    assert pilots[enterprises[1].pk] == expected
+    assert [repr(v) for v in pilots[enterprises[1].pk]] == [repr(v) for v in expected]
