@@ -1,9 +1,11 @@
 """Applying an import batch's plan, and undoing it: the writing half of the Excel import.
 
-Everything here runs in one transaction per batch. Changed enterprises and pilots are written
-with upserts (`INSERT … ON CONFLICT DO UPDATE`; on PostgreSQL fed by COPY) and their history
-rows are copied by the database with `INSERT … SELECT`, a chunk of rows at a time, so the number
-of queries grows with the number of chunks, never per row, and memory stays flat.
+Everything here runs in one transaction per batch. On SQLite changed enterprises and pilots are
+written with upserts (`INSERT … ON CONFLICT DO UPDATE`) and their history rows are copied by the
+database with `INSERT … SELECT`; on PostgreSQL the rows go by COPY into a temporary table and one
+statement writes the records and their history rows together (_write_postgres). A chunk of rows
+at a time, so the number of queries grows with the number of chunks, never per row, and memory
+stays flat.
 """
 
 from __future__ import annotations
@@ -81,25 +83,25 @@ ENTERPRISE_UPDATE_FIELDS = [*ENTERPRISE_FIELDS, "version", "updated_at"]
 PILOT_UPDATE_FIELDS = [*PILOT_FIELDS, "version", "updated_at"]
 
 
+# PostgreSQL writes this many plan rows a time (each statement's own cost, and the temporary
+# table's, is paid per chunk; the keys go as one array, so no limit on the parameters).
+POSTGRES_CHUNK = 4500
 ROWS_PER_STATEMENT = 500  # × at most 17 columns: within SQLite's 32,766 parameters
 
 
-def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> list | None:
-    """INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE: many rows a statement, SQLite and
-    PostgreSQL alike.
+def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) -> None:
+    """SQLite: INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE, many rows a statement
+    (PostgreSQL: _write_postgres).
 
     Raw SQL because Django's bulk_create prepares every value of every row in Python, which
     is most of the time of a large import; here the values are already what the columns hold.
-    A row that updates an existing record also raises its version by one. PostgreSQL returns
-    each written row's conflict columns and id (sparing a query for the new ids); SQLite None.
+    A row that updates an existing record also raises its version by one.
     """
     if not rows:
-        return None
+        return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     sets = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in update)
-    if connection.vendor == "postgresql":
-        return _upsert_by_copy(table, columns, rows, conflict, sets)
     one_row = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         for chunk in chunks(rows, ROWS_PER_STATEMENT):
@@ -111,37 +113,98 @@ def _upsert(model, columns: list[str], rows: list[list], *, conflict, update) ->
                 f"{sets}, {quote('version')} = {table}.{quote('version')} + 1",
                 [value for row in chunk for value in row],
             )
-    return None
 
 
-def _upsert_by_copy(table: str, columns: list[str], rows: list[list], conflict, sets) -> list:
-    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT upsert.
+def _copy_rows(cursor, table: str, columns: list[str], rows: Iterable[list]) -> None:
+    """COPY the rows into a fresh temporary table `import_rows` of `table`'s columns (and its id:
+    a record the row updates, None for one it creates), dropped at commit.
 
-    COPY streams the values without building any SQL; a large
-    VALUES list would be interpolated into one huge statement by Django's client-side cursor.
+    COPY streams the values without building any SQL; a large VALUES list would be interpolated
+    into one huge statement by Django's client-side cursor.
     """
     quote = connection.ops.quote_name
-    names = ", ".join(quote(name) for name in columns)
-    keys = ", ".join(quote(name) for name in conflict)
+    names = ", ".join(quote(name) for name in ["id", *columns])
+    cursor.execute("DROP TABLE IF EXISTS import_rows")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE import_rows ON COMMIT DROP AS "  # noqa: S608
+        f"SELECT {names} FROM {table} WITH NO DATA"
+    )
+    with cursor.copy(f"COPY import_rows ({names}) FROM STDIN") as writer:
+        for row in rows:
+            writer.write_row(row)
+
+
+def _write_postgres(
+    model,
+    columns: list[str],
+    updates: list[list],
+    creates: list[list],
+    *,
+    conflict: list[str],
+    update: list[str],
+    history: tuple,
+) -> list:
+    """PostgreSQL: write a chunk's records and their history rows, two statements at most.
+
+    `updates` are rows for records that exist: [id, *columns], their `version` being the one
+    the apply read; `creates` are rows for new records: [None, *columns]. All go into the
+    temporary table by one COPY; then one UPDATE … FROM writes the existing records (and raises
+    each one's version) and, in the same statement (a data-modifying WITH), copies each as it
+    now is into the history table; one INSERT does the same for the new records and returns
+    their conflict columns and ids. A record deleted or changed since it was read, or created
+    meanwhile by someone else, is not written: the counts differ and the apply starts again
+    (RowsChanged), where an upsert would have written over it.
+
+    One statement instead of an upsert and a history `INSERT … SELECT` by ids: the database
+    does not look the records up again, and the parsing, planning and round trips are halved.
+    """
+    if not updates and not creates:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    historical = model.history.model
+    tracked = [quote(field.column) for field in historical.tracked_fields]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    into_history = (  # Names come from the models, values go as parameters.
+        f"INSERT INTO {quote(historical._meta.db_table)} "  # noqa: S608
+        f"({', '.join(tracked + [quote(name) for name in extra])}) "
+        f"SELECT {', '.join(tracked)}, %s::timestamptz, %s::varchar, %s::varchar, %s::bigint "
+        f"FROM written"
+    )
+    user_id, reason, when = history
     connection.ensure_connection()
     # The driver's own cursor passes no execute wrapper: say that the data changes.
     data_changed()
+    created = []
     with connection.connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_rows")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE import_rows ON COMMIT DROP AS "  # noqa: S608
-            f"SELECT {names} FROM {table} WITH NO DATA"
-        )
-        with cursor.copy(f"COPY import_rows ({names}) FROM STDIN") as writer:
-            for row in rows:
-                writer.write_row(row)
-        cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM import_rows "  # noqa: S608
-            f"ON CONFLICT ({keys}) DO UPDATE SET "
-            f"{sets}, {quote('version')} = {table}.{quote('version')} + 1 "
-            f"RETURNING {keys}, {quote('id')}"
-        )
-        return cursor.fetchall()
+        _copy_rows(cursor, table, columns, itertools.chain(updates, creates))
+        if updates:
+            sets = ", ".join(f"{quote(name)} = r.{quote(name)}" for name in update)
+            cursor.execute(
+                # Names come from the models, values go as parameters.
+                f"WITH written AS (UPDATE {table} AS t SET {sets}, "  # noqa: S608
+                f"{quote('version')} = t.{quote('version')} + 1 FROM import_rows AS r "
+                f"WHERE r.{quote('id')} IS NOT NULL AND t.{quote('id')} = r.{quote('id')} "
+                f"AND t.{quote('version')} = r.{quote('version')} "
+                f"RETURNING {', '.join(f't.{name}' for name in tracked)}) {into_history}",
+                [when, reason, "~", user_id],
+            )
+            if cursor.rowcount != len(updates):
+                raise _Stale
+        if creates:
+            names = ", ".join(quote(name) for name in columns)
+            keys = ", ".join(quote(name) for name in conflict)
+            cursor.execute(
+                f"WITH written AS (INSERT INTO {table} ({names}) "  # noqa: S608
+                f"SELECT {names} FROM import_rows WHERE {quote('id')} IS NULL "
+                f"ON CONFLICT ({keys}) DO NOTHING RETURNING {', '.join(tracked)}), "
+                f"history AS ({into_history}) SELECT {keys}, {quote('id')} FROM written",
+                [when, reason, "+", user_id],
+            )
+            created = cursor.fetchall()
+            if len(created) != len(creates):
+                raise _Stale
+    return created
 
 
 def _ids(model, key_field: str, keys: list, **filters) -> dict:
@@ -326,8 +389,11 @@ def apply_enterprise_rows(
     stamp = connection.ops.adapt_datetimefield_value(now)
     digest = StateDigest()
     places = Places()
+    postgres = connection.vendor == "postgresql"
+    history = (user_id, reason, now)
     total, done = batch.row_count - batch.rows_rejected, 0
-    for rows in _batched(iter_plan_rows(batch, with_changes=False), CHUNK):
+    size = POSTGRES_CHUNK if postgres else CHUNK
+    for rows in _batched(iter_plan_rows(batch, with_changes=False), size):
         if progress is not None:
             progress(done, total)
         done += len(rows)
@@ -349,22 +415,36 @@ def apply_enterprise_rows(
             else:
                 updated.append(found[0])
                 before.append(_jsonable(found, _ENTERPRISE_DATES))
-            enterprise_rows.append([code, *row[R_VALUES], stamp, stamp, 1])
-        written = _upsert(
-            Enterprise,
-            ENTERPRISE_INSERT,
-            enterprise_rows,
-            conflict=["credit_code"],
-            update=[*attnames(ENTERPRISE_FIELDS), "updated_at"],
-        )
+            enterprise_rows.append((found, [code, *row[R_VALUES], stamp, stamp]))
         ids = {code: values[0] for code, values in existing.items()}
-        if written is None:
-            ids.update(_ids(Enterprise, "credit_code", created))
+        if postgres:
+            written = _write_postgres(
+                Enterprise,
+                ENTERPRISE_INSERT,
+                [
+                    [found[0], *values, found[_VERSION]]
+                    for found, values in enterprise_rows
+                    if found
+                ],
+                [[None, *values, 1] for found, values in enterprise_rows if not found],
+                conflict=["credit_code"],
+                update=[*attnames(ENTERPRISE_FIELDS), "updated_at"],
+                history=history,
+            )
+            ids.update(written)  # (credit code, id) of every record created
+            created_ids = [ids[code] for code in created]
         else:
-            ids.update(written)  # (credit code, id) of every row written
-        created_ids = [ids[code] for code in created]
-        _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
-        _history_from_table(Enterprise, updated, "~", user_id, reason, now)
+            _upsert(
+                Enterprise,
+                ENTERPRISE_INSERT,
+                [[*values, 1] for _found, values in enterprise_rows],
+                conflict=["credit_code"],
+                update=[*attnames(ENTERPRISE_FIELDS), "updated_at"],
+            )
+            ids.update(_ids(Enterprise, "credit_code", created))
+            created_ids = [ids[code] for code in created]
+            _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
+            _history_from_table(Enterprise, updated, "~", user_id, reason, now)
         undo.add("enterprises_created", created_ids)
         undo.add("enterprises_before", before)
 
@@ -380,24 +460,49 @@ def apply_enterprise_rows(
                 pilots_updated.append(found[0])
                 pilots_before.append(_jsonable(found, _PILOT_DATES))
             pilot_rows.append(
-                [enterprise_id, batch.plan_year_id, *row[R_PILOT_VALUES], user_id, stamp, stamp, 1]
+                (
+                    found,
+                    [
+                        enterprise_id,
+                        batch.plan_year_id,
+                        *row[R_PILOT_VALUES],
+                        user_id,
+                        stamp,
+                        stamp,
+                    ],
+                )
             )
-        written = _upsert(
-            Pilot,
-            PILOT_INSERT,
-            pilot_rows,
-            conflict=["enterprise_id", "plan_year_id"],
-            update=[*PILOT_FIELDS, "updated_at"],
-        )
-        if written is None:
+        if postgres:
+            written = _write_postgres(
+                Pilot,
+                PILOT_INSERT,
+                [
+                    [found[0], *values, found[_PILOT_VERSION]]
+                    for found, values in pilot_rows
+                    if found
+                ],
+                [[None, *values, 1] for found, values in pilot_rows if not found],
+                conflict=["enterprise_id", "plan_year_id"],
+                update=[*PILOT_FIELDS, "updated_at"],
+                history=history,
+            )
+            # (enterprise id, plan year id, id) of every pilot created
+            new_pilots = {enterprise_id: pk for enterprise_id, _year, pk in written}
+            pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
+        else:
+            _upsert(
+                Pilot,
+                PILOT_INSERT,
+                [[*values, 1] for _found, values in pilot_rows],
+                conflict=["enterprise_id", "plan_year_id"],
+                update=[*PILOT_FIELDS, "updated_at"],
+            )
             new_pilots = _ids(
                 Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id
             )
-        else:  # (enterprise id, plan year id, id) of every pilot written
-            new_pilots = {enterprise_id: pk for enterprise_id, _year, pk in written}
-        pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
-        _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
-        _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
+            pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
+            _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
+            _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
         undo.add("pilots_created", pilots_created)
         undo.add("pilots_before", pilots_before)
         _apply_links(batch, rows, ids, user, undo)
@@ -428,6 +533,7 @@ def _inside(scope: Scope, row: list, found: tuple | None, pilot: tuple | None) -
 _COUNTY, _TOWNSHIP = ENTERPRISE_FIELDS.index("county"), ENTERPRISE_FIELDS.index("township")
 _FOUND_COUNTY, _FOUND_TOWNSHIP = ENTERPRISE_COLUMN["county_id"], ENTERPRISE_COLUMN["township_id"]
 _TIER = PILOT_FIELDS.index("tier")
+_VERSION, _PILOT_VERSION = ENTERPRISE_COLUMN["version"], PILOT_COLUMN["version"]
 _PARK, _OWNERSHIP, _STATE_CONTROLS = (
     ENTERPRISE_FIELDS.index(name) for name in ("park", "ownership", "state_controls")
 )

@@ -156,6 +156,7 @@ def test_a_worker_killed_mid_confirm_leaves_nothing_written_and_the_job_runs_aga
     client.post(reverse("pilots:import_confirm", args=[batch.pk]))
     job = Job.objects.latest("pk")
     monkeypatch.setattr(apply, "CHUNK", 2)  # three chunks: 2 + 2 + 1 rows
+    monkeypatch.setattr(apply, "POSTGRES_CHUNK", 2)
     monkeypatch.setattr("reform.jobs.Progress", killing_at(4))
     with pytest.raises(Killed):
         run(job)

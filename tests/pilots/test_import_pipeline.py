@@ -1,5 +1,7 @@
 """The import pipeline without the web pages: preview, apply, undo, scope, errors."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -191,11 +193,11 @@ def test_confirm_writes_all_or_nothing(users, plan_year, monkeypatch):
     data = xlsx([row(name=f"企业{i}", credit_code=next_credit_code()) for i in range(3)])
     batch = upload(users["county"], plan_year, data)
 
-    def broken(model, *args):
-        if model is Pilot:
-            raise RuntimeError("disk full")
+    def broken(*args):
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(apply, "_history_from_table", broken)
+    # After the enterprises, the pilots and their history rows are written (both databases).
+    monkeypatch.setattr(apply, "_apply_links", broken)
     with pytest.raises(RuntimeError):
         confirm(batch, users["county"])
     assert Enterprise.objects.count() == 0
@@ -388,3 +390,103 @@ def test_full_width_brackets_in_a_stored_name_are_no_change(users, plan_year):
     batch = upload(users["county"], plan_year, data)
     changes = plan.load_plan(batch)["rows"][0][plan.R_CHANGES] or []
     assert "name" not in [name for name, _old, _new in changes]
+
+
+def test_each_changed_and_created_record_gets_one_history_row_as_written(users, plan_year):
+    """PostgreSQL writes the records and their history rows in one statement a chunk
+    (apply._write_postgres), SQLite by an upsert and INSERT … SELECT: the same rows either way."""
+    user = users["county"]
+    old = [make_enterprise(name=f"旧{n}", employee_count=100 + n) for n in range(3)]
+    old_pilots = [make_pilot(plan_year, enterprise=e, status="proposed") for e in old[:2]]
+    new_code = next_credit_code()
+    rows = [
+        *(
+            row(name=f"新{n}", credit_code=e.credit_code, employee_count=7)
+            for n, e in enumerate(old)
+        ),
+        row(name="另一家", credit_code=new_code),
+    ]
+    batch = confirm(upload(user, plan_year, xlsx(rows)), user)
+    assert (batch.enterprises_created, batch.enterprises_updated) == (1, 3)
+    reason = f"import:{batch.pk}"
+    for n, enterprise in enumerate(old):
+        enterprise.refresh_from_db()
+        assert (enterprise.name, enterprise.employee_count, enterprise.version) == (f"新{n}", 7, 2)
+        written = enterprise.history.filter(history_change_reason=reason).get()
+        assert (written.history_type, written.history_user, written.version) == ("~", user, 2)
+        assert (written.name, written.employee_count) == (f"新{n}", 7)
+        assert written.history_date == batch.applied_at
+    created = Enterprise.objects.get(credit_code=new_code)
+    assert created.history.get().history_type == "+"
+    assert created.history.get().history_change_reason == reason
+    for pilot in old_pilots:
+        pilot.refresh_from_db()
+        assert (pilot.status, pilot.version) == ("confirmed", 2)
+        written = pilot.history.filter(history_change_reason=reason).get()
+        assert (written.history_type, written.status, written.history_user) == (
+            "~",
+            "confirmed",
+            user,
+        )
+    pilots_created = Pilot.objects.filter(enterprise__in=[old[2], created])
+    assert sorted(
+        p.history.get(history_change_reason=reason).history_type for p in pilots_created
+    ) == [
+        "+",
+        "+",
+    ]
+    assert Enterprise.history.filter(history_change_reason=reason).count() == 4
+    assert Pilot.history.filter(history_change_reason=reason).count() == 4
+    batch_undo(batch=batch, user=user)
+    for n, enterprise in enumerate(old):
+        enterprise.refresh_from_db()
+        assert (enterprise.name, enterprise.employee_count) == (f"旧{n}", 100 + n)
+    assert not Enterprise.objects.filter(credit_code=new_code).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite writes inside one lock: no one can write between",
+)
+def test_a_record_changed_between_reading_and_writing_is_not_written_over(
+    users, plan_year, monkeypatch
+):
+    """PostgreSQL: the UPDATE checks the version the apply read; a change committed in between
+    (here made by the same connection after the read) makes the preview again."""
+    user = users["county"]
+    enterprise = make_enterprise(name="原名", employee_count=100)
+    batch = upload(user, plan_year, xlsx([row(name="新名", credit_code=enterprise.credit_code)]))
+    load = apply.load_existing
+
+    def load_then_someone_writes(*args):
+        found = load(*args)
+        Enterprise.objects.filter(pk=enterprise.pk).update(employee_count=300, version=2)
+        return found
+
+    monkeypatch.setattr(apply, "load_existing", load_then_someone_writes)
+    with pytest.raises(StalePreview):
+        confirm(batch, user)
+    enterprise.refresh_from_db()
+    assert (enterprise.name, enterprise.employee_count, enterprise.version) == ("原名", 100, 1)
+    assert not enterprise.history.filter(history_change_reason=f"import:{batch.pk}").exists()
+
+
+def test_the_records_are_read_as_values_list_reads_them(users, plan_year):
+    """records.select_in reads timestamps its own way (PostgreSQL: as text, parsed): the very
+    values, time zones and ISO forms the ORM gives, which the state digest and undo rely on."""
+    from pilots.imports.records import ENTERPRISE_COLUMNS, PILOT_COLUMNS, load_existing
+
+    enterprises = [make_enterprise(name=f"企业{n}") for n in range(3)]
+    Enterprise.objects.filter(pk=enterprises[0].pk).update(
+        updated_at=datetime.datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=datetime.UTC)
+    )
+    make_pilot(plan_year, enterprise=enterprises[1])
+    found, pilots = load_existing([e.credit_code for e in enterprises], plan_year.pk)
+    for enterprise in enterprises:
+        expected = Enterprise.objects.values_list(*ENTERPRISE_COLUMNS).get(pk=enterprise.pk)
+        assert found[enterprise.credit_code] == expected
+        assert [repr(v) for v in found[enterprise.credit_code]] == [repr(v) for v in expected]
+        assert found[enterprise.credit_code][-1].isoformat() == expected[-1].isoformat()
+    expected = Pilot.objects.values_list(*PILOT_COLUMNS).get()
+    assert pilots[enterprises[1].pk] == expected
+    assert [repr(v) for v in pilots[enterprises[1].pk]] == [repr(v) for v in expected]
