@@ -35,6 +35,7 @@ from pilots.imports.cells import parse_bool as parse_bool
 from pilots.imports.cells import unneutralise as unneutralise
 from pilots.imports.formats import (
     _ZIP_ERRORS,
+    MAX_CELLS,
     _calamine,
     _check_area,
     _decode_text,
@@ -586,6 +587,8 @@ def _other_workbook_lists(workbook: Any, read: int, layout: Layout) -> list[str]
         sheet = _calamine(workbook.get_sheet_by_index, index)
         if sheet.start is None or sheet.end is None:
             continue
+        if (sheet.end[0] + 1) * (sheet.end[1] + 1) > MAX_CELLS:
+            continue  # not a list anyone keeps by hand (and not worth reading to say so)
         first = sheet.start[0]
         head = _calamine(sheet.to_python, skip_empty_area=False, nrows=first + HEADER_SCAN_ROWS)
         if _find_header(head[first:], first, layout) is not None:
