@@ -472,8 +472,9 @@ def test_a_record_changed_between_reading_and_writing_is_not_written_over(
 
 
 def test_the_records_are_read_as_values_list_reads_them(users, plan_year):
-    """records.select_in reads timestamps its own way (PostgreSQL: as text, parsed): the very
-    values, time zones and ISO forms the ORM gives, which the state digest and undo rely on."""
+    """records.select_in reads by plain SQL with its own converters (SQLite's timestamps
+    included): the very values, time zones and ISO forms the ORM gives, which the state digest
+    and undo rely on."""
     from pilots.imports.records import ENTERPRISE_COLUMNS, PILOT_COLUMNS, load_existing
 
     enterprises = [make_enterprise(name=f"企业{n}") for n in range(3)]
