@@ -21,6 +21,7 @@ from pilots.imports.messages import say
 from pilots.imports.read import HEADERS, Table, parse_bool, unneutralise
 from pilots.imports.words import (  # the tables are read here; the template offers them too
     CHAIN_WORDS,
+    LEGAL_FORM_WORDS,
     MIXED_WORDS,
     NO,  # noqa: F401
     OWNERSHIP_WORDS,
@@ -187,6 +188,7 @@ class Lookups:
         for word in MIXED_WORDS:
             self.ownership[key(word)] = Ownership.MIXED
         self.implied_control = {key(word): controls for word, controls in MIXED_WORDS.items()}
+        self.legal_forms = {key(word) for word in LEGAL_FORM_WORDS}
         self.chain = _words(CHAIN_WORDS, Enterprise.ChainPosition.choices)
         self.tier = _words(TIER_WORDS, Pilot.Tier.choices)
         self.status = _words(STATUS_WORDS, Pilot.Status.choices)
@@ -404,10 +406,13 @@ class RowChecker:
             if value:
                 found = words.get(key(value))
                 if found is None:
-                    error(
-                        name,
-                        say("ownership_unknown") if name == "ownership" else say("chain_unknown"),
-                    )
+                    if name == "chain_position":
+                        message = say("chain_unknown")
+                    elif key(value) in lookups.legal_forms:
+                        message = say("ownership_legal_form", value=value)
+                    else:
+                        message = say("ownership_unknown")
+                    error(name, message)
                 else:
                     parsed.enterprise[name] = found
                     if name == "ownership" and key(value) in lookups.implied_control:

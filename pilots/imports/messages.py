@@ -22,6 +22,11 @@ CODES = define(
         "park_unknown": _("Unknown park."),
         "industry_unknown": _("Unknown industry; choose one from the template's list."),
         "ownership_unknown": _("Unknown ownership; choose one from the list."),
+        "ownership_legal_form": _(
+            "“%(value)s” says how the enterprise is organised, not who owns it: write 国有控股 "
+            "if the state controls it, 民营 if private owners do, or 混合所有制 and answer the "
+            "state-control column."
+        ),
         "chain_unknown": _("Write 上游 (upstream) or 下游 (downstream)."),
         "yes_no": _("Write 是 (yes) or 否 (no)."),
         "ownership_contradicts": _("The ownership column already says otherwise (%(ownership)s)."),

@@ -49,6 +49,20 @@ OWNERSHIP_WORDS = {
     Ownership.INDIVIDUAL: ("个体", "个体户", "个体工商户", "个体经营"),
     Ownership.OTHER: ("其他",),
 }
+# Words for a company's legal form, often typed in the ownership column: they say nothing of
+# who owns it, so the row asks for the ownership in words that do.
+LEGAL_FORM_WORDS = (
+    "股份制",
+    "股份制企业",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "公司制",
+    "公司制企业",
+    "股份合作制",
+    "股份合作制企业",
+    "有限责任",
+)
 # Words that say both the kind (mixed ownership) and whether the state controls it.
 MIXED_WORDS = {
     "国有参股": False,

@@ -123,6 +123,31 @@ def test_it_reads_the_ownership_kinds_as_people_write_them(users, plan_year):
     assert stored == {codes[word]: kind for word, kind in written.items()}
 
 
+def test_a_legal_form_in_the_ownership_column_asks_for_the_owners(users, plan_year):
+    """股份制 or 有限责任公司 says how a company is organised, not who owns it: the row says
+    what to write instead; a word nothing knows gets the plain message."""
+    rows = [
+        row(name="股份制企业", credit_code=next_credit_code(), ownership="股份制"),
+        row(name="有限公司企业", credit_code=next_credit_code(), ownership="有限责任公司"),
+        row(name="乱写企业", credit_code=next_credit_code(), ownership="随便"),
+    ]
+    batch = upload(users["city"], plan_year, xlsx(rows))
+    with translation.override("zh-hans"):
+        found = errors(batch)
+    assert [(number, field) for number, field, _message in found] == [
+        (2, "ownership"),
+        (3, "ownership"),
+        (4, "ownership"),
+    ]
+    assert "“股份制”说明的是企业的组织形式" in found[0][2] and "国有控股" in found[0][2]
+    assert "“有限责任公司”" in found[1][2]
+    assert found[2][2] == "无法识别的企业性质，请从下拉列表中选择。"
+    with translation.override("en"):
+        assert "says how the enterprise is organised" in render(
+            plan.load_plan(batch)["errors"][0][4]
+        )
+
+
 def test_mixed_ownership_needs_the_state_control_answer(users, plan_year):
     rows = [
         row(
