@@ -207,6 +207,47 @@ def _write_postgres(
     return created
 
 
+def _write_records(
+    model,
+    columns: list[str],
+    rows: list[tuple],
+    *,
+    version_at: int,
+    conflict: list[str],
+    update: list[str],
+    created: list,
+    updated: list[int],
+    history: tuple,
+    **filters,
+) -> dict:
+    """Write a chunk's records and their history rows; the ids of the created ones by their
+    first conflict column (`created` holds those keys, `updated` the ids of the others).
+
+    `rows` are (the record as read, or None; its column values). PostgreSQL: one statement for
+    the records that exist (checking the version read) and one for the new ones, each writing
+    the history rows too (_write_postgres). SQLite: the upsert, the new ids looked up (by
+    `filters` as well), and the history rows copied from the table.
+    """
+    if connection.vendor == "postgresql":
+        written = _write_postgres(
+            model,
+            columns,
+            [[found[0], *values, found[version_at]] for found, values in rows if found],
+            [[None, *values, 1] for found, values in rows if not found],
+            conflict=conflict,
+            update=update,
+            history=history,
+        )
+        return {record[0]: record[-1] for record in written}  # (key, …, id) of each created
+    _upsert(model, columns, [[*values, 1] for _found, values in rows], conflict=conflict,
+            update=update)  # fmt: skip
+    new = _ids(model, conflict[0], created, **filters)
+    user_id, reason, now = history
+    _history_from_table(model, [new[key] for key in created], "+", user_id, reason, now)
+    _history_from_table(model, updated, "~", user_id, reason, now)
+    return new
+
+
 def _ids(model, key_field: str, keys: list, **filters) -> dict:
     """Primary keys by a unique field, a chunk of keys per query."""
     found = {}
@@ -389,10 +430,9 @@ def apply_enterprise_rows(
     stamp = connection.ops.adapt_datetimefield_value(now)
     digest = StateDigest()
     places = Places()
-    postgres = connection.vendor == "postgresql"
     history = (user_id, reason, now)
     total, done = batch.row_count - batch.rows_rejected, 0
-    size = POSTGRES_CHUNK if postgres else CHUNK
+    size = POSTGRES_CHUNK if connection.vendor == "postgresql" else CHUNK
     for rows in _batched(iter_plan_rows(batch, with_changes=False), size):
         if progress is not None:
             progress(done, total)
@@ -417,34 +457,20 @@ def apply_enterprise_rows(
                 before.append(_jsonable(found, _ENTERPRISE_DATES))
             enterprise_rows.append((found, [code, *row[R_VALUES], stamp, stamp]))
         ids = {code: values[0] for code, values in existing.items()}
-        if postgres:
-            written = _write_postgres(
+        ids.update(
+            _write_records(
                 Enterprise,
                 ENTERPRISE_INSERT,
-                [
-                    [found[0], *values, found[_VERSION]]
-                    for found, values in enterprise_rows
-                    if found
-                ],
-                [[None, *values, 1] for found, values in enterprise_rows if not found],
+                enterprise_rows,
+                version_at=_VERSION,
                 conflict=["credit_code"],
                 update=[*attnames(ENTERPRISE_FIELDS), "updated_at"],
+                created=created,
+                updated=updated,
                 history=history,
             )
-            ids.update(written)  # (credit code, id) of every record created
-            created_ids = [ids[code] for code in created]
-        else:
-            _upsert(
-                Enterprise,
-                ENTERPRISE_INSERT,
-                [[*values, 1] for _found, values in enterprise_rows],
-                conflict=["credit_code"],
-                update=[*attnames(ENTERPRISE_FIELDS), "updated_at"],
-            )
-            ids.update(_ids(Enterprise, "credit_code", created))
-            created_ids = [ids[code] for code in created]
-            _history_from_table(Enterprise, created_ids, "+", user_id, reason, now)
-            _history_from_table(Enterprise, updated, "~", user_id, reason, now)
+        )
+        created_ids = [ids[code] for code in created]
         undo.add("enterprises_created", created_ids)
         undo.add("enterprises_before", before)
 
@@ -472,37 +498,19 @@ def apply_enterprise_rows(
                     ],
                 )
             )
-        if postgres:
-            written = _write_postgres(
-                Pilot,
-                PILOT_INSERT,
-                [
-                    [found[0], *values, found[_PILOT_VERSION]]
-                    for found, values in pilot_rows
-                    if found
-                ],
-                [[None, *values, 1] for found, values in pilot_rows if not found],
-                conflict=["enterprise_id", "plan_year_id"],
-                update=[*PILOT_FIELDS, "updated_at"],
-                history=history,
-            )
-            # (enterprise id, plan year id, id) of every pilot created
-            new_pilots = {enterprise_id: pk for enterprise_id, _year, pk in written}
-            pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
-        else:
-            _upsert(
-                Pilot,
-                PILOT_INSERT,
-                [[*values, 1] for _found, values in pilot_rows],
-                conflict=["enterprise_id", "plan_year_id"],
-                update=[*PILOT_FIELDS, "updated_at"],
-            )
-            new_pilots = _ids(
-                Pilot, "enterprise_id", pilots_created, plan_year_id=batch.plan_year_id
-            )
-            pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
-            _history_from_table(Pilot, pilots_created, "+", user_id, reason, now)
-            _history_from_table(Pilot, pilots_updated, "~", user_id, reason, now)
+        new_pilots = _write_records(
+            Pilot,
+            PILOT_INSERT,
+            pilot_rows,
+            version_at=_PILOT_VERSION,
+            conflict=["enterprise_id", "plan_year_id"],
+            update=[*PILOT_FIELDS, "updated_at"],
+            created=pilots_created,
+            updated=pilots_updated,
+            history=history,
+            plan_year_id=batch.plan_year_id,
+        )
+        pilots_created = [new_pilots[enterprise_id] for enterprise_id in pilots_created]
         undo.add("pilots_created", pilots_created)
         undo.add("pilots_before", pilots_before)
         _apply_links(batch, rows, ids, user, undo)
