@@ -585,7 +585,8 @@ def _dates(model, columns: list[str]) -> list[int]:
     return [
         index
         for index, name in enumerate(columns)
-        if isinstance(model._meta.get_field(name), kinds)
+        # updated_at is loaded as a stamp (records.select_in), no datetime.
+        if name != "updated_at" and isinstance(model._meta.get_field(name), kinds)
     ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -39,7 +39,8 @@ def attnames(fields: Iterable[str]) -> list[str]:
     return [f"{name}_id" if name in FOREIGN_KEYS else name for name in fields]
 
 
-# What load_existing reads; the last two (version, updated_at) make the state digest.
+# What load_existing reads; the last two (version, updated_at) make the state digest. The last,
+# updated_at, is read as a STAMP: an opaque value that changes when the time changes.
 ENTERPRISE_COLUMNS = [
     "id",
     "credit_code",
@@ -64,18 +65,26 @@ def load_existing(codes: list[str], plan_year_id: int) -> tuple[dict[str, tuple]
     """Enterprises by credit code and their pilots of the plan year by enterprise id.
 
     Two queries per chunk of codes, as tuples in ENTERPRISE_COLUMNS / PILOT_COLUMNS order,
-    with the values converted as Django's values_list() converts them. Plain SQL: building
-    the queryset prepared each of a chunk's 900 codes in Python, a large part of a preview.
+    with the values converted as Django's values_list() converts them, except `updated_at`:
+    a stamp (select_in), which only the state digest reads. Plain SQL: building the queryset
+    prepared each of a chunk's 900 codes in Python, a large part of a preview.
     """
     enterprises: dict[str, tuple] = {}
     for chunk in chunks(codes):
-        for values in select_in(Enterprise, ENTERPRISE_COLUMNS, "credit_code", chunk):
+        for values in select_in(
+            Enterprise, ENTERPRISE_COLUMNS, "credit_code", chunk, stamps={"updated_at"}
+        ):
             enterprises[values[1]] = values
     pilots: dict[int, tuple] = {}
     ids = [values[0] for values in enterprises.values()]
     for chunk in chunks(ids):
         for values in select_in(
-            Pilot, PILOT_COLUMNS, "enterprise_id", chunk, plan_year_id=plan_year_id
+            Pilot,
+            PILOT_COLUMNS,
+            "enterprise_id",
+            chunk,
+            stamps={"updated_at"},
+            plan_year_id=plan_year_id,
         ):
             pilots[values[1]] = values
     return enterprises, pilots
@@ -94,9 +103,17 @@ def in_keys(db, field, keys: list, table: str | None = None) -> tuple[str, list]
     return f"{column} IN ({', '.join(['%s'] * len(keys))})", list(keys)
 
 
-def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[tuple]:
+def select_in(
+    model, columns: list[str], key: str, keys: list, *, stamps: Container[str] = (), **equal
+) -> list[tuple]:
     """SELECT columns FROM model's table WHERE key IN keys (AND name = value, …): the rows as
-    values_list(*columns) gives them (the same backend and field converters, applied here)."""
+    values_list(*columns) gives them (the same backend and field converters, applied here).
+
+    A timestamp column named in `stamps` is read as a stamp instead: a value that is equal
+    for equal times and differs for different ones, but no datetime (microseconds since 1970 on
+    PostgreSQL, the stored text on SQLite). Making datetimes of them was a tenth of a large
+    import's preview, and again of its confirmation, for a value that is only compared.
+    """
     if not keys:
         return []
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: converters read its attributes
@@ -104,6 +121,12 @@ def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[
     meta = model._meta
     table = quote(meta.db_table)
     fields = [meta.get_field(name) for name in columns]
+    selected = [
+        _stamp(db, f"{table}.{quote(field.column)}")
+        if name in stamps
+        else f"{table}.{quote(field.column)}"
+        for name, field in zip(columns, fields, strict=True)
+    ]
     member, params = in_keys(db, meta.get_field(key), keys)
     where = [member]
     for name, value in equal.items():
@@ -112,13 +135,15 @@ def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[
     with db.cursor() as cursor:
         cursor.execute(
             # Names come from the models, values go as parameters.
-            f"SELECT {', '.join(f'{table}.{quote(field.column)}' for field in fields)} "  # noqa: S608
+            f"SELECT {', '.join(selected)} "  # noqa: S608
             f"FROM {table} WHERE {' AND '.join(where)}",
             params,
         )
         rows = cursor.fetchall()
     converters = []
     for index, field in enumerate(fields):
+        if columns[index] in stamps:
+            continue
         column = field.get_col(meta.db_table)
         found = db.ops.get_db_converters(column) + column.get_db_converters(db)
         if db.vendor == "sqlite" and settings.USE_TZ:
@@ -138,6 +163,14 @@ def select_in(model, columns: list[str], key: str, keys: list, **equal) -> list[
             row[index] = value
         converted.append(tuple(row))
     return converted
+
+
+def _stamp(db, column: str) -> str:
+    """A timestamp column as a stamp (select_in): whole microseconds since 1970 on PostgreSQL,
+    whatever the server's DateStyle or time zone; the stored text on SQLite."""
+    if db.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
+    return f"CAST({column} AS TEXT)"  # no declared type: the driver makes no datetime of it
 
 
 def _sqlite_aware(value, expression, connection):
@@ -166,8 +199,8 @@ class StateDigest:
             repr(
                 (
                     code,
-                    found and (found[0], found[-2], found[-1].isoformat()),
-                    pilot and (pilot[0], pilot[-2], pilot[-1].isoformat()),
+                    found and (found[0], found[-2], found[-1]),
+                    pilot and (pilot[0], pilot[-2], pilot[-1]),
                 )
             ).encode()
         )
