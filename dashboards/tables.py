@@ -128,24 +128,37 @@ class DashboardTable(tables.Table):
             render = getattr(self, f"render_{bound.name}", None)
             takes_value = render is not None and "value" in signature(render).parameters
             td = dict(bound.column.attrs.get("td", bound.column.attrs.get("cell", {})))
-            plan.append((bound, A(bound.accessor), render, takes_value, td))
+            # Attributes that do not depend on the record are written once per column.
+            attrs = [
+                (name, attr)
+                if callable(attr)
+                else (name, f' {name}="{escape(cell_attr(name, attr, None))}"')
+                for name, attr in td.items()
+            ]
+            accessor = A(bound.accessor)
+            empty = (bound.column.empty_values, bound.default)
+            plan.append((str(accessor), accessor, render, takes_value, attrs, empty))
         rows = []
         for row in self.paginated_rows:
             record = row.record
             cells = []
-            for bound, accessor, render, takes_value, td in plan:
-                value = accessor.resolve(record, quiet=True)
-                if value in bound.column.empty_values:
-                    content = bound.default
+            for key, accessor, render, takes_value, attrs, (empty_values, default) in plan:
+                # A dict holding the key is answered at once, as Accessor.resolve does.
+                if type(record) is dict and key in record:
+                    value = record[key]
+                else:
+                    value = accessor.resolve(record, quiet=True)
+                if value in empty_values:
+                    content = default
                 elif render is None:
                     content = value
                 else:
                     content = render(value) if takes_value else render(record)
-                attrs = "".join(
-                    f' {name}="{escape(cell_attr(name, attr, record))}"'
-                    for name, attr in td.items()
+                html = "".join(
+                    f' {name}="{escape(cell_attr(name, attr, record))}"' if callable(attr) else attr
+                    for name, attr in attrs
                 )
-                cells.append(f"<td{attrs}>{conditional_escape(localize(content))}</td>")
+                cells.append(f"<td{html}>{conditional_escape(localize(content))}</td>")
             # Every attribute and content is escaped above (conditional_escape keeps safe HTML).
             rows.append(mark_safe(f"<tr>{''.join(cells)}</tr>"))  # noqa: S308
         return rows
