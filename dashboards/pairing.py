@@ -20,11 +20,17 @@ from reform.models import PlanYear, Region
 
 
 def pairing_context(
-    plan_year: PlanYear, region: Region, county_ids: list[int] | None = None
+    plan_year: PlanYear,
+    region: Region,
+    county_ids: list[int] | None = None,
+    small_total: int | None = None,
 ) -> tuple[dict, list]:
     """The page's pairing figures and the download table they come with (`county_ids`: a city
-    page's county-level units, `Progress.county_ids`)."""
-    figures = pairing_figures(plan_year=plan_year, within=region, county_ids=county_ids)
+    page's county-level units, `Progress.county_ids`; `small_total`: the region's small pilots,
+    `Progress.small_active_by_region`, counted with the quota figures)."""
+    figures = pairing_figures(
+        plan_year=plan_year, within=region, county_ids=county_ids, small_total=small_total
+    )
     kinds = [
         Count(str(label), figures.active_by_kind[kind], _("active pairings by kind"))
         for kind, label in Pairing.Kind.choices

@@ -44,11 +44,12 @@ from dashboards.tables import (
     StationTable,
     TownshipTable,
 )
+from demonstration.models import SMALL_EMPLOYEE_LIMIT
 from pilots.models import Pilot
 from pilots.quotas import (
     Progress,
     park_pilot_counts,
-    pilot_makeup,
+    quota_figures,
     quota_progress,
 )
 from pilots.selectors import pilot_names_in_region
@@ -345,13 +346,21 @@ def _cluster_counts(plan_year: PlanYear, region: Region) -> tuple[list, list]:
     )
 
 
+def _small_total(progress: Progress, region: Region) -> int | None:
+    """The region's small pilots (demonstration's pairing figures), counted with the quota
+    figures; None where the progress did not count them."""
+    if progress.small_active_by_region is None:
+        return None
+    return progress.small_active_by_region.get(region.pk, 0)
+
+
 def _city_figures(city: Region, plan_year: PlanYear) -> dict:
     """The overview's figures, whoever looks: plain data, kept in the cache under the data
     version (and the language: some labels are translated)."""
-    progress = quota_progress(plan_year, within=city)
+    progress, makeup = quota_figures(plan_year, within=city, small_below=SMALL_EMPLOYEE_LIMIT)
     return {
         "progress": progress,
-        "makeup": pilot_makeup(plan_year, within=city, county_ids=progress.county_ids),
+        "makeup": makeup,
         "clusters": _cluster_counts(plan_year, city),
         "promotion": promotion_figures(plan_year, city),
     }
@@ -419,7 +428,9 @@ def _city_context(
     makeup = cached_figures["makeup"]
     promotion, promotion_tables = promotion_context(plan_year, city, cached_figures["promotion"])
     selection, selection_tables = selection_context(plan_year, city, scope, progress)
-    pairing, pairing_tables = pairing_context(plan_year, city, county_ids=progress.county_ids)
+    pairing, pairing_tables = pairing_context(
+        plan_year, city, county_ids=progress.county_ids, small_total=_small_total(progress, city)
+    )
     return {
         **promotion,
         **selection,
@@ -448,7 +459,11 @@ def _county_context(
     snapshot_date=None,
     previous=None,
 ) -> dict:
-    progress = _progress(county, plan_year, snapshot_date)
+    makeup = None
+    if snapshot_date is None:
+        progress, makeup = quota_figures(plan_year, within=county, small_below=SMALL_EMPLOYEE_LIMIT)
+    else:
+        progress = snapshot_progress(plan_year, snapshot_date, within=county)
     if progress.get(county, Rule.COUNTY) is None:  # a unit the snapshot does not hold
         raise Http404
     county_progress = progress.county(county)
@@ -487,14 +502,15 @@ def _county_context(
     }
     if snapshot_date is not None:
         return {**figures, "table_list": [_headlines(headlines), rule_table, township_table]}
-    makeup = pilot_makeup(plan_year, within=county)
     parks = park_pilot_counts(plan_year, county=county)
     pilots = pilot_names_in_region(
         plan_year=plan_year, region=county, tiers=[Pilot.Tier.COUNTY, Pilot.Tier.CITY]
     )
     promotion, promotion_tables = promotion_context(plan_year, county)
     selection, selection_tables = selection_context(plan_year, county, scope, progress)
-    pairing, pairing_tables = pairing_context(plan_year, county)
+    pairing, pairing_tables = pairing_context(
+        plan_year, county, small_total=_small_total(progress, county)
+    )
     return {
         **figures,
         **promotion,

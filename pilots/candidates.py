@@ -89,13 +89,19 @@ def candidate_counts(
     region: Region,
     rules: list[str] | tuple[str, ...],
     county_ids: list[int] | None = None,
+    active: tuple[int, int] | None = None,
 ) -> dict[str, int]:
     """How many candidates a region has under each of the rules, whoever asks (an aggregate,
     like every figure of the dashboards): 1 query for all the rules of one region.
 
     `county_ids`, a city's county-level units when the caller knows them (`Progress.county_ids`),
     lets the database read the city's enterprises through the county index instead of joining
-    every enterprise with the regions (PostgreSQL's estimate of that join is far off)."""
+    every enterprise with the regions (PostgreSQL's estimate of that join is far off).
+
+    `active`, the region's pilots of the year that count or are proposed, all and in a zone
+    (`Progress.active_by_region`), when the caller has them: the candidates are then the
+    region's enterprises less those (an enterprise has at most one pilot a year), and the
+    query counts the enterprises alone instead of looking up each one's pilot."""
     if region.level == Region.Level.CITY and county_ids is not None:
         place = Q(county_id__in=county_ids)
     else:
@@ -104,9 +110,14 @@ def candidate_counts(
     aggregates = {
         rule: Count("pk", filter=zone if rule == Rule.COUNTY_DEV_ZONE else Q()) for rule in rules
     }
-    return (
-        Enterprise.objects.filter(place).filter(~_active_pilot(plan_year)).aggregate(**aggregates)
-    )
+    enterprises = Enterprise.objects.filter(place)
+    if active is None:
+        return enterprises.filter(~_active_pilot(plan_year)).aggregate(**aggregates)
+    counts = enterprises.aggregate(**aggregates)
+    return {
+        rule: count - active[1 if rule == Rule.COUNTY_DEV_ZONE else 0]
+        for rule, count in counts.items()
+    }
 
 
 @dataclass
@@ -144,6 +155,9 @@ def gaps_with_candidates(
         region=region,
         rules=[row.rule for row in rows],
         county_ids=progress.county_ids,
+        active=None
+        if progress.active_by_region is None
+        else progress.active_by_region.get(region.pk, (0, 0)),
     )
     return [GapCandidates(row=row, candidates=counts[row.rule]) for row in rows if row.gap]
 

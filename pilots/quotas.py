@@ -3,6 +3,8 @@
 All counting happens in the database: one grouped aggregate over the plan year's pilots (by tier,
 county-level unit and township) plus three small reads (rules, exceptions, regions). The number of
 queries does not depend on how many pilots or regions there are.
+The dashboards ask `quota_figures`, which reads the pilots once for the quota rules and the
+make-up together (and counts what the gap candidates and the pairings' small pilots need).
 
 How a figure is read (docs/architecture.md, "How a figure is read", says the same in words):
 `status_of` gives every status colour, `percent_of` every percentage, `CountyProgress` a county's
@@ -18,7 +20,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +231,14 @@ class Progress:
     # Demonstration units (pilots of any tier whose status is demonstration) by county-level
     # unit, read with the counts above; None for a snapshot's progress (it keeps no such count).
     demonstration_by_county: dict[int, int] | None = None
+    # The pilots of the year that count or are proposed (not withdrawn), by the region their
+    # enterprise lies in (city, county-level unit, township): (all, in a development zone).
+    # An enterprise has at most one pilot a year, so these are enterprises too (the gap
+    # candidates are the others). None for a snapshot's progress.
+    active_by_region: dict[int, tuple[int, int]] | None = None
+    # Of those, the pilots of enterprises with fewer employees than `quota_figures` was asked
+    # about (`small_below`), by region; None for a snapshot's progress.
+    small_active_by_region: dict[int, int] | None = None
 
     @property
     def has_targets(self) -> bool:
@@ -372,23 +393,33 @@ def pilot_counts(
     plan_year: PlanYear, within: Region | None = None, *, county_ids: list[int] | None = None
 ) -> list[dict]:
     """Counted, development-zone and pipeline pilots grouped by tier, county and township."""
+    return list(
+        pilots_within(plan_year, within, county_ids=county_ids)
+        .values("tier", **PLACE_FIELDS)
+        .annotate(**_count_fields())
+        .order_by()
+    )
+
+
+# A pilot's place: the county-level unit and township of its enterprise.
+PLACE_FIELDS = {
+    "county_id": F("enterprise__county_id"),
+    "township_id": F("enterprise__township_id"),
+}
+
+
+def _count_fields() -> dict:
+    """The counts of a group of pilots every quota figure is added up from."""
     counted = counted_q()
     proposed = pipeline_q()
     in_zone = development_zone_q("enterprise__park__")
-    return list(
-        pilots_within(plan_year, within, county_ids=county_ids)
-        .values(
-            "tier", county_id=F("enterprise__county_id"), township_id=F("enterprise__township_id")
-        )
-        .annotate(
-            counted=Count("pk", filter=counted),
-            demonstration=Count("pk", filter=Q(status=Pilot.Status.DEMONSTRATION)),
-            dev_zone=Count("pk", filter=counted & in_zone),
-            pipeline=Count("pk", filter=proposed),
-            dev_zone_pipeline=Count("pk", filter=proposed & in_zone),
-        )
-        .order_by()
-    )
+    return {
+        "counted": Count("pk", filter=counted),
+        "demonstration": Count("pk", filter=Q(status=Pilot.Status.DEMONSTRATION)),
+        "dev_zone": Count("pk", filter=counted & in_zone),
+        "pipeline": Count("pk", filter=proposed),
+        "dev_zone_pipeline": Count("pk", filter=proposed & in_zone),
+    }
 
 
 def rule_targets(
@@ -456,16 +487,127 @@ def quota_progress(plan_year: PlanYear, *, within: Region | None = None) -> Prog
     `within` (a city, county or township) narrows the regions and pilots to that part of the tree;
     a county's city-tier pilots are then not tallied (the city lies outside).
     """
+    minimums, exceptions, regions = _rule_setting(plan_year, within)
+    county_ids = _county_ids(regions)
+    groups = pilot_counts(plan_year, within, county_ids=county_ids)
+    return _progress(plan_year, minimums, exceptions, regions, groups)
+
+
+def quota_figures(
+    plan_year: PlanYear, *, within: Region, small_below: int | None = None
+) -> tuple[Progress, "Makeup"]:
+    """`quota_progress` and `pilot_makeup` of a region from one read of its pilots (4 queries in
+    all, the figures those of the two functions).
+
+    The region's pilots are read once (a common table expression) and grouped twice in the same
+    statement: by tier and place for the quota rules, by tier and kind for the make-up. Two
+    separate aggregates read the enterprises twice; one grouping by both sets of keys returns
+    about one row per pilot. `small_below` (an employee count) also counts, per region, the
+    pilots that count or are proposed of enterprises with fewer employees
+    (`Progress.small_active_by_region`).
+    """
+    minimums, exceptions, regions = _rule_setting(plan_year, within)
+    county_ids = _county_ids(regions)
+    places, kinds = _pilot_groups(
+        pilots_within(plan_year, within, county_ids=county_ids), small_below=small_below
+    )
+    progress = _progress(plan_year, minimums, exceptions, regions, places)
+    return progress, _makeup(kinds)
+
+
+PLACE_KEYS = ("tier", "county_id", "township_id")
+KIND_KEYS = ("tier", "core", "sector", "ownership_group", "large", "leading", "education")
+PLACE_SUMS = ("counted", "demonstration", "dev_zone", "pipeline", "dev_zone_pipeline", "small")
+KIND_SUMS = ("counted", "pipeline")
+
+
+def _pilot_groups(pilots: QuerySet[Pilot], *, small_below: int | None) -> tuple[list, list]:
+    """The pilots grouped by place (`pilot_counts`' rows, with `small`) and by kind
+    (`_makeup_groups`' rows), in one statement."""
+    counted, proposed = counted_q(), pipeline_q()
+    in_zone = development_zone_q("enterprise__park__")
+    small = Q(pk=None)  # nothing, unless asked
+    if small_below is not None:
+        small = (counted | proposed) & Q(enterprise__employee_count__lt=small_below)
+
+    def one(condition: Q) -> Case:
+        return Case(When(condition, then=Value(1)), default=Value(0))
+
+    rows = pilots.values(
+        "tier",
+        **PLACE_FIELDS,
+        **_kind_fields(),
+        counted=one(counted),
+        demonstration=one(Q(status=Pilot.Status.DEMONSTRATION)),
+        dev_zone=one(counted & in_zone),
+        pipeline=one(proposed),
+        dev_zone_pipeline=one(proposed & in_zone),
+        small=one(small),
+    ).order_by()
+    # One pilot a row, read once and grouped twice; every name below is one of these constants.
+    inner, params = rows.query.sql_with_params()
+    columns = PLACE_KEYS + KIND_KEYS[1:] + PLACE_SUMS
+    name = connection.ops.quote_name
+
+    def grouped(number: int, keys: tuple, sums: tuple) -> str:
+        fields = [
+            (f"SUM({name(c)})" if c in sums else "0")
+            if c in PLACE_SUMS
+            else (name(c) if c in keys else "NULL")
+            for c in columns
+        ]
+        keys = ", ".join(name(c) for c in keys)
+        return f"SELECT {number}, {', '.join(fields)} FROM pilot_rows GROUP BY {keys}"  # noqa: S608
+
+    # Inside a SELECT: a statement starting with WITH may write, and would count as a write
+    # (reform/figures.py), making every cached figure obsolete.
+    both = f"{grouped(0, PLACE_KEYS, PLACE_SUMS)} UNION ALL {grouped(1, KIND_KEYS, KIND_SUMS)}"
+    sql = f"SELECT * FROM (WITH pilot_rows AS ({inner}) {both}) AS pilot_groups"  # noqa: S608
+    places, kinds = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for number, *values in cursor.fetchall():
+            (kinds if number else places).append(dict(zip(columns, values, strict=True)))
+    return places, kinds
+
+
+def _rule_setting(plan_year: PlanYear, within: Region | None) -> tuple[dict, dict, dict]:
+    """The year's minimums, its exceptions and the regions (3 queries)."""
     minimums = dict(plan_year.rules.values_list("rule", "minimum"))
     exceptions = {(e.region_id, e.rule): e for e in plan_year.region_quotas.all()}
     regions = {region.pk: region for region in regions_within(within).order_by("code")}
+    return minimums, exceptions, regions
 
+
+def _county_ids(regions: dict[int, Region]) -> list[int]:
+    return [pk for pk, region in regions.items() if region.level == Region.Level.COUNTY]
+
+
+def _progress(
+    plan_year: PlanYear,
+    minimums: dict,
+    exceptions: dict,
+    regions: dict[int, Region],
+    groups: list[dict],
+) -> Progress:
+    """The regions' rows and the rules' summaries from grouped counts (`pilot_counts`' fields)."""
     tallies: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    county_ids = [pk for pk, region in regions.items() if region.level == Region.Level.COUNTY]
-    demonstration = dict.fromkeys(county_ids, 0)
-    for group in pilot_counts(plan_year, within, county_ids=county_ids):
-        if group["county_id"] in demonstration:
-            demonstration[group["county_id"]] += group["demonstration"]
+    demonstration = dict.fromkeys(_county_ids(regions), 0)
+    active: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    small: dict[int, int] = defaultdict(int)
+    for group in groups:
+        county_id = group["county_id"]
+        if county_id in demonstration:
+            demonstration[county_id] += group["demonstration"]
+        all_active = group["counted"] + group["pipeline"]
+        zone_active = group["dev_zone"] + group["dev_zone_pipeline"]
+        city_id = regions[county_id].parent_id if county_id in regions else None
+        for region_id in (city_id, county_id, group["township_id"]):
+            if region_id is not None:
+                tally = active[region_id]
+                tally[0] += all_active
+                tally[1] += zone_active
+                small[region_id] += group.get("small", 0)
         for region_id, rule, in_zone in rule_targets(
             group["tier"], group["county_id"], group["township_id"], regions
         ):
@@ -498,6 +640,8 @@ def quota_progress(plan_year: PlanYear, *, within: Region | None = None) -> Prog
         by_region=by_region,
         regions=regions,
         demonstration_by_county=demonstration,
+        active_by_region={pk: (n, zone) for pk, (n, zone) in active.items()},
+        small_active_by_region=dict(small),
     )
 
 
@@ -550,25 +694,37 @@ def pilot_makeup(
     3 × 6 × 4 × 3 × 8 groups, added up here. Unclassified (待归类) enterprises are a slice of
     the sector make-up of their own, never hidden in another.
     """
-    flag = {"output_field": BooleanField()}
-    groups = list(
-        pilots_within(plan_year, within, county_ids=county_ids)
-        .values(
-            "tier",
-            core=F("enterprise__core_industry"),
-            sector=F("enterprise__industry__sector"),
-            ownership_group=ownership.group_case("enterprise__"),
-            large=ExpressionWrapper(
-                Q(enterprise__employee_count__gte=Enterprise.LARGE_EMPLOYEE_COUNT), **flag
-            ),
-            leading=F("enterprise__is_leading"),
-            education=F("enterprise__is_industry_education"),
-        )
+    return _makeup(list(_makeup_groups(pilots_within(plan_year, within, county_ids=county_ids))))
+
+
+def _makeup_groups(pilots: QuerySet[Pilot]) -> QuerySet:
+    """The pilots grouped by tier and what the make-up shows of their enterprises."""
+    return (
+        pilots.values("tier", **_kind_fields())
         .annotate(
             counted=Count("pk", filter=counted_q()), pipeline=Count("pk", filter=pipeline_q())
         )
         .order_by()
     )
+
+
+def _kind_fields() -> dict:
+    """What the make-up groups a pilot by, besides its tier (see `pilot_makeup`)."""
+    flag = {"output_field": BooleanField()}
+    return {
+        "core": F("enterprise__core_industry"),
+        "sector": F("enterprise__industry__sector"),
+        "ownership_group": ownership.group_case("enterprise__"),
+        "large": ExpressionWrapper(
+            Q(enterprise__employee_count__gte=Enterprise.LARGE_EMPLOYEE_COUNT), **flag
+        ),
+        "leading": F("enterprise__is_leading"),
+        "education": F("enterprise__is_industry_education"),
+    }
+
+
+def _makeup(groups: list[dict]) -> "Makeup":
+    """The make-up added up from `_makeup_groups`' rows."""
     total = sum(group["counted"] for group in groups)
     pipeline = sum(group["pipeline"] for group in groups)
 

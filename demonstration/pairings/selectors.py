@@ -281,10 +281,16 @@ def pairing_figures(
     within: Region | None = None,
     today: datetime.date | None = None,
     county_ids: list[int] | None = None,
+    small_total: int | None = None,
 ) -> PairingFigures:
     """Pairings by kind and status, dormant ones, the mix of the active ones, and the small
     pilots in an active pairing out of all small pilots. Three queries (four for a city when
-    `county_ids` is not given)."""
+    `county_ids` is not given).
+
+    `small_total`, the region's small pilots that have not withdrawn when the caller has counted
+    them (`pilots.quotas.quota_figures(small_below=SMALL_EMPLOYEE_LIMIT)`, with the quota
+    figures): the third query then counts only the paired ones, starting from the partners of
+    the active pairings instead of reading every pilot of the region."""
     if within is not None and within.level not in LOCAL_LEVELS and county_ids is None:
         county_ids = county_ids_within(within)
     pairings = pairings_within(plan_year=plan_year, within=within, county_ids=county_ids)
@@ -312,9 +318,14 @@ def pairing_figures(
     for present in groups.values():
         key = mix_key(present)
         mixes[key] = mixes.get(key, 0) + 1
-    small = small_pilots(plan_year=plan_year, within=within, county_ids=county_ids).aggregate(
-        total=Count("pk"), paired=Count("pk", filter=in_active_pairing())
-    )
+    small = small_pilots(plan_year=plan_year, within=within, county_ids=county_ids)
+    if small_total is None:
+        small = small.aggregate(total=Count("pk"), paired=Count("pk", filter=in_active_pairing()))
+    else:
+        partners = PairingPartner.objects.filter(
+            pairing__status=Pairing.Status.ACTIVE, pilot__in=small.values("pk")
+        )
+        small = {"total": small_total, "paired": partners.values("pilot").distinct().count()}
     return PairingFigures(
         active_by_kind=by_kind,
         ended=ended,

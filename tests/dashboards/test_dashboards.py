@@ -430,8 +430,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
     ("path", "queries"),
     [
         # session, user, city, plan years (the selector's list and the year shown), 4 for the
-        # quota rules (rules, exceptions, regions, pilots), 1 for the make-up (pilots grouped
-        # by core-industry tag and sector: no list of industries), clusters, stations, the
+        # quota rules and the make-up (rules, exceptions, regions, pilots grouped by place,
+        # core-industry tag and sector: no list of industries), clusters, stations, the
         # header's region of the signed-in official, 5 for cases and media reports (cases by
         # status and by dimension, reports by month, the county-level units and their reports:
         # dashboards/promotion.py), 1 for the selection (the plan year's round, none here: the
@@ -439,14 +439,14 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, users, plan_y
         # candidates of the city rule (dashboards/candidates.py), 3 for pairings (pairings with
         # their kind, status, dormancy and lead; the partners' ownership; small pilots paired:
         # dashboards/pairing.py), and 1 for the trends (pilots/snapshots.py).
-        ("/", 23),
-        # session, user, region, plan years, 4 for the quota rules, 1 for the make-up, the
+        ("/", 22),
+        # session, user, region, plan years, 4 for the quota rules and the make-up, the
         # county's pilots, its parks, clusters, stations, the header's region, 3 for cases
         # and media reports (cases by status and by dimension, reports by month), 1 for the
         # selection (the plan year's round, none here; its demonstration units come with the
         # quota rules' pilot counts), the candidates of its two rules (one aggregate), 3 for
         # pairings, 1 for trends.
-        (f"/regions/{DONGHAI}/", 23),
+        (f"/regions/{DONGHAI}/", 22),
         # session, user, region, plan years, 4 for the quota rule, its pilots, the header's
         # region, its candidates.
         (f"/regions/{NIUSHAN}/", 11),

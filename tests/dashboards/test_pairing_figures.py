@@ -101,3 +101,17 @@ def test_a_city_of_a_province_counts_its_own_pilots_and_pairings_only(world):
     theirs = pairing_figures(plan_year=world, within=huaian)
     assert theirs.active_by_kind == {"big_small": 1, "demonstration": 0}
     assert (theirs.small_paired, theirs.small_total) == (1, 1)
+
+
+@pytest.mark.parametrize("code", ["320700", "320722", "320724"])
+def test_the_small_pilots_counted_with_the_quota_figures_are_the_same(world, code):
+    """The pages count the small pilots with the quota figures (one read of the pilots) and ask
+    pairing_figures for the paired ones only: the figures are those it counts alone."""
+    from demonstration.models import SMALL_EMPLOYEE_LIMIT
+    from pilots.quotas import quota_figures
+
+    place = region(code)
+    progress, _makeup = quota_figures(world, within=place, small_below=SMALL_EMPLOYEE_LIMIT)
+    small_total = progress.small_active_by_region.get(place.pk, 0)
+    alone = pairing_figures(plan_year=world, within=place)
+    assert pairing_figures(plan_year=world, within=place, small_total=small_total) == alone

@@ -69,3 +69,27 @@ def test_the_fast_rows_are_django_tables2s_rows(client, users, data, path):
         assert canonical(tbody(fast)) == canonical(tbody(slow)), key
         compared += len(list(table.rows))
     assert compared >= 7  # the overview: 7 counties and the clusters at least
+
+
+def thead(html: str) -> str:
+    return html[html.index("<thead") : html.index("</thead>")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/?year=2026&counties-sort=-gap", f"/regions/{DONGHAI}/?townships-sort=name&x=a%26b"],
+)
+def test_the_fast_header_is_django_tables2s_header(client, users, data, path):
+    client.force_login(users["county"])
+    tables = client.get(path).context["tables"]
+    request = RequestFactory().get(path)
+    compared = 0
+    for key, table in tables.items():
+        if getattr(table, "template_name", None) != "dashboards/partials/table.html":
+            continue  # a table only the download shows, or one of django-tables2's templates
+        table.request = request
+        fast = render_to_string(table.template_name, {"table": table, "request": request})
+        slow = render_to_string("django_tables2/table.html", {"table": table, "request": request})
+        assert canonical(thead(fast)) == canonical(thead(slow)), key
+        compared += 1
+    assert compared >= 3

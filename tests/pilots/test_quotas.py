@@ -13,6 +13,7 @@ from pilots.quotas import (
     close_margin,
     percent_of,
     pilot_makeup,
+    quota_figures,
     quota_progress,
     status_of,
 )
@@ -203,3 +204,29 @@ def test_the_make_up_percentages_of_a_county_round_half_up(reference, plan_year)
     makeup = pilot_makeup(plan_year, within=region(DONGHAI))
     industries = {share.key: share.percent for share in makeup.by_industry}
     assert (industries["new_materials"], industries["other"]) == (63, 38)
+
+
+@pytest.mark.parametrize("code", ["320700", DONGHAI, NIUSHAN])
+def test_the_figures_read_at_once_are_those_of_progress_and_make_up(reference, plan_year, code):
+    """quota_figures (the dashboards' one read) gives what quota_progress and pilot_makeup give,
+    and counts the pilots that count or are proposed, in all, in a zone and small."""
+    zone = make_zone(DONGHAI)
+    statuses = ("confirmed", "proposed", "demonstration", "withdrawn")
+    for number, (tier, status) in enumerate(
+        (tier, status) for tier in ("city", "county", "township") for status in statuses
+    ):
+        make_pilot(plan_year, tier=tier, status=status, park=zone if number % 2 else None,
+                   employee_count=50 + 100 * number)  # fmt: skip
+    make_pilot(plan_year, tier="county", county=GUANNAN, township=None, industry="0111")
+    place = region(code)
+    progress, makeup = quota_figures(plan_year, within=place, small_below=300)
+    alone = quota_progress(plan_year, within=place)
+    assert {
+        key: (row.count, row.pipeline, row.target) for key, row in progress.by_region.items()
+    } == {key: (row.count, row.pipeline, row.target) for key, row in alone.by_region.items()}
+    assert progress.demonstration_by_county == alone.demonstration_by_county
+    assert makeup == pilot_makeup(plan_year, within=place)
+    # 9 of the 12 pilots of 东海县 count or are proposed, 3 of them in the zone (every other one,
+    # the withdrawn among them); 3 have fewer than 300 employees (the first three).
+    assert progress.active_by_region[region(DONGHAI).pk] == (9, 3)
+    assert progress.small_active_by_region[region(DONGHAI).pk] == 3
