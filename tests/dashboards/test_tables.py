@@ -55,17 +55,27 @@ def data(reference, plan_year):
     make_pilot(plan_year, tier="county", county="320724", township=None)
 
 
-@pytest.mark.parametrize("path", ["/", f"/regions/{DONGHAI}/", f"/regions/{NIUSHAN}/"])
-def test_the_fast_rows_are_django_tables2s_rows(client, users, data, path):
+def rendered_both_ways(client, users, path: str, *, own_template_only: bool = False):
+    """(key, table, the page's rendering, django-tables2's) of each table a page shows."""
     client.force_login(users["county"])
     tables = client.get(path).context["tables"]
     request = RequestFactory().get(path)
-    compared = 0
     for key, table in tables.items():
-        if not hasattr(table, "template_name"):  # a table only the download shows
+        template = getattr(table, "template_name", None)
+        if template is None:  # a table only the download shows
             continue
-        fast = render_to_string(table.template_name, {"table": table, "request": request})
+        if own_template_only and template != "dashboards/partials/table.html":
+            continue  # one of django-tables2's templates
+        table.request = request
+        fast = render_to_string(template, {"table": table, "request": request})
         slow = render_to_string("django_tables2/table.html", {"table": table, "request": request})
+        yield key, table, fast, slow
+
+
+@pytest.mark.parametrize("path", ["/", f"/regions/{DONGHAI}/", f"/regions/{NIUSHAN}/"])
+def test_the_fast_rows_are_django_tables2s_rows(client, users, data, path):
+    compared = 0
+    for key, table, fast, slow in rendered_both_ways(client, users, path):
         assert canonical(tbody(fast)) == canonical(tbody(slow)), key
         compared += len(list(table.rows))
     assert compared >= 7  # the overview: 7 counties and the clusters at least
@@ -80,16 +90,8 @@ def thead(html: str) -> str:
     ["/?year=2026&counties-sort=-gap", f"/regions/{DONGHAI}/?townships-sort=name&x=a%26b"],
 )
 def test_the_fast_header_is_django_tables2s_header(client, users, data, path):
-    client.force_login(users["county"])
-    tables = client.get(path).context["tables"]
-    request = RequestFactory().get(path)
     compared = 0
-    for key, table in tables.items():
-        if getattr(table, "template_name", None) != "dashboards/partials/table.html":
-            continue  # a table only the download shows, or one of django-tables2's templates
-        table.request = request
-        fast = render_to_string(table.template_name, {"table": table, "request": request})
-        slow = render_to_string("django_tables2/table.html", {"table": table, "request": request})
+    for key, _table, fast, slow in rendered_both_ways(client, users, path, own_template_only=True):
         assert canonical(thead(fast)) == canonical(thead(slow)), key
         compared += 1
     assert compared >= 3
