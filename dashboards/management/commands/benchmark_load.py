@@ -88,8 +88,7 @@ class Command(benchmark_dashboards.Command):
         call_command("migrate", verbosity=0)
         sizes = benchmark_dashboards.build_province(scale=options["scale"])
         users = make_users(options["clients"])
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        benchmark_dashboards.settle_tables()
         connection.close()
         self.stdout.write(
             "Built {cities} cities, {counties} county-level units, {townships} townships, "
