@@ -16,6 +16,8 @@ def test_the_benchmark_builds_a_small_province_and_times_every_page(db):
         median, p95, queries = (cell.strip() for cell in line.split("|")[2:5])
         # At most the overview's pinned count (test_dashboards.py).
         assert float(median) > 0 and float(p95) >= float(median) and int(queries) <= 24
+    trends = next(line for line in text.splitlines() if "trend lines' own part" in line)
+    assert float(trends.split(": ")[1].split(" ms")[0]) > 0
 
 
 def test_the_benchmark_data_set_has_the_province_shape(db):
