@@ -17,8 +17,8 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from clusters.models import Cluster, ClusterMembership
-from pilots.imports.check import key
 from pilots.imports.columns import ColumnError
+from pilots.imports.lookups import key
 from pilots.imports.plan import chunks
 from reform.models import Region
 from reform.scopes import Scope

@@ -10,7 +10,7 @@ class PromotionConfig(AppConfig):
         # The pilot page lives in pilots, which may not import promotion: pilots offers a panel
         # hook and promotion fills it with the pilot's cases and media reports.
         from pilots.panels import PilotPanel, register_pilot_panel
-        from promotion.imports import register_media_reports
+        from promotion.imports.kind import register_media_reports
         from promotion.panels import pilot_promotion_context
 
         register_media_reports()  # the Excel import of reports (pilots.imports.kinds)

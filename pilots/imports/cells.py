@@ -1,6 +1,6 @@
 """One spreadsheet cell as the import sees it: its text, cleaned (half-width, no invisible
 characters, numbers as Excel shows them), its raw value, and whether it was stored as a number.
-No database, no models; pilots/imports/read.py builds rows of these."""
+No database, no models; pilots/imports/rows.py builds rows of these."""
 
 from __future__ import annotations
 

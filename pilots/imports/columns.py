@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from pilots.imports.read import HEADERS
+from pilots.imports.headers import HEADERS
 from reform.models import User
 from reform.scopes import Scope
 
@@ -47,7 +47,7 @@ class ColumnResolver(Protocol):
 
 
 class ColumnExtension(Protocol):
-    field: str  # the spreadsheet field it handles (a key of pilots.imports.read.HEADERS)
+    field: str  # the spreadsheet field it handles (a key of pilots.imports.headers.HEADERS)
 
     def values(self, scope: Scope) -> list[str]:
         """The template's dropdown for the scope: the targets its users may link to."""

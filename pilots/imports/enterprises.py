@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from pilots.imports import apply, plan, undo, views, workbooks
+from pilots.imports import plan, undo, views, workbooks, write
+from pilots.imports.headers import ENTERPRISES as LAYOUT
 from pilots.imports.kinds import ENTERPRISES, ImportKind, register
-from pilots.imports.read import ENTERPRISES as LAYOUT
 
 
 def register_enterprises() -> None:
@@ -14,7 +14,7 @@ def register_enterprises() -> None:
             label=_("Enterprise list"),
             layout=LAYOUT,
             build_preview=plan.build_preview,
-            apply_rows=apply.apply_enterprise_rows,
+            apply_rows=write.apply_enterprise_rows,
             changed_since=undo.batch_changed_since,
             undo_rows=undo.undo_enterprise_rows,
             template=workbooks.template_workbook,

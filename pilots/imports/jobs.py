@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from pilots.imports import apply, plan, undo
+from pilots.imports import apply, batches, undo
 from pilots.models import ImportBatch
 from reform.jobs import JobFailed, job_start, job_state
 from reform.models import Job, User
@@ -94,7 +94,7 @@ def _plan_gone() -> str:
 def preview(job: Job, progress) -> str:
     batch = _batch(job)
     try:
-        plan.batch_preview(batch=batch, scope=scope_for(job.user), progress=progress)
+        batches.batch_preview(batch=batch, scope=scope_for(job.user), progress=progress)
     except FileNotFoundError:
         raise JobFailed(_original_gone) from None
     return batch.get_absolute_url()

@@ -4,7 +4,7 @@ Reading the file, parsing cells, the coded messages, the plan file, the backgrou
 confirm/discard/undo steps with their checks (status, busy, the uploader's and confirmer's
 scope) and the error workbook are shared; a kind gives what differs:
 
-- `layout`: its columns (pilots.imports.read.Layout);
+- `layout`: its columns (pilots.imports.headers.Layout);
 - `build_preview(table, scope=, plan_year=, progress=)`: checks the rows and plans them into a
   pilots.imports.plan.Preview (its `counts` are the batch's count fields to set);
 - `apply_rows(batch, user, scope, progress)`: writes the plan inside the import's transaction
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from pilots.imports.read import Layout
+from pilots.imports.headers import Layout
 
 ENTERPRISES = "enterprises"
 

@@ -8,16 +8,16 @@ pilots/imports/formats.py's judgement, made before a parser sees the file.
 The rows are streamed: `open_table` finds the header and returns a table whose `rows` are
 read from the parsed sheet again on every pass, one row at a time, so a 100,000-row list is
 never held as 100,000 Python rows (`read_table` gives the same rows as a list, for small
-files and tests).
+files and tests). The headers looked for are pilots/imports/headers.py's, the streamed rows
+pilots/imports/rows.py's; this module holds the table and the openers of each format.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple
@@ -26,159 +26,30 @@ import python_calamine
 from lxml import etree
 
 from pilots.imports import xlsx
-from pilots.imports.cells import EMPTY as EMPTY
-from pilots.imports.cells import Cell as Cell
-from pilots.imports.cells import clean_text as clean_text
-from pilots.imports.cells import make_cell as make_cell
-from pilots.imports.cells import normalise_header as normalise_header
-from pilots.imports.cells import parse_bool as parse_bool
-from pilots.imports.cells import unneutralise as unneutralise
+from pilots.imports.cells import make_cell, normalise_header
 from pilots.imports.formats import (
     _ZIP_ERRORS,
     MAX_CELLS,
+    MAX_UNZIPPED_BYTES,
     _calamine,
     _check_area,
     _decode_text,
     _error,
     _max_row_tag,
     check_file,
+    detect_format,
     visible_sheets,
 )
-from pilots.imports.formats import MAX_UNZIPPED_BYTES as MAX_UNZIPPED_BYTES
-from pilots.imports.formats import SpreadsheetError as SpreadsheetError
-from pilots.imports.formats import detect_format as detect_format
-
-# Field -> its headers: the template's own first, then other spellings seen in county lists.
-# Compared after normalise_header(), so full-width brackets, spaces and "*" need no variants.
-_SPELLINGS: dict[str, str] = {
-    "name": "企业名称 单位名称 企业(单位)名称 名称 企业全称 公司名称 企业名",
-    "credit_code": "统一社会信用代码 信用代码 社会信用代码 统一代码 "
-    "组织机构代码(统一社会信用代码) 统一社会信用代码(组织机构代码)",
-    "county": "县区 所属县区 县(区) 县(区、功能板块) 县区/功能板块 所在县区 区县 所属区县 "
-    "县(市、区) 县市区",
-    "township": "乡镇（街道） 乡镇 乡镇街道 所属乡镇 街道 所在乡镇 镇街 镇(街道) 乡镇/街道 街镇 "
-    "乡(镇、街道) 镇(街)",
-    "park": "园区 所在园区 开发区 所属园区/开发区 所属园区 所在开发区",
-    "industry": "所属行业 行业 产业 所属产业 行业类别 行业分类 行业代码 国民经济行业分类",
-    "core_industry": "核心产业 所属核心产业 重点产业 核心产业类别",
-    "ownership": "企业性质 所有制 所有制性质 经济类型 所有制类型 经济性质 企业类型 单位性质 "
-    "登记注册类型 注册类型",
-    "state_controls": "国有资本是否控股 是否国有控股 是否国有资本控股 国有是否控股 国资是否控股",
-    "employee_count": "职工人数 职工数 从业人数 员工人数 在职职工数 职工总数 从业人员数",
-    "is_leading": "是否龙头企业 龙头企业 是否为龙头企业",
-    "chain_position": "产业链位置 上下游 产业链上下游 产业链环节",
-    "is_industry_education": "是否产教融合型企业 产教融合型企业 产教融合 是否产教融合企业",
-    "contact_name": "联系人 联系人姓名 企业联系人",
-    "contact_phone": "联系电话 电话 手机 联系方式 手机号码 手机号 联系人电话 联系人手机",
-    "address": "地址 企业地址 详细地址 通讯地址 注册地址",
-    "tier": "试点层级 层级 试点级别",
-    "status": "试点状态 状态",
-    "own_plan": "一企一策 一企一策方案",
-    "cluster": "产业集群 所属产业集群",
-    "remarks": "备注 说明 备注说明 其他说明 remarks",
-}
-
-
-class Layout:
-    """The columns of one kind of list (pilots.imports.kinds): each field's headers (the
-    template's own first), the required ones, the fields that mark the header row (one of them
-    is needed), and the field whose cell alone makes no row (a note under the table)."""
-
-    def __init__(
-        self,
-        spellings: dict[str, str],
-        *,
-        required: tuple[str, ...],
-        keys: tuple[str, str],
-        note_field: str = "remarks",
-    ):
-        self.fields: list[str] = list(spellings)
-        self.required = required
-        self.keys = keys
-        self.note_field = note_field
-        self.headers: dict[str, str] = {key: names.split()[0] for key, names in spellings.items()}
-        self.synonyms: dict[str, tuple[str, ...]] = {
-            key: tuple(names.split()) for key, names in spellings.items()
-        }
-        self.by_header = {
-            normalise_header(name): key for key, names in self.synonyms.items() for name in names
-        }
-
-    def match(self, text: str) -> str | None:
-        """The canonical field for a header cell, or None."""
-        key = normalise_header(text)
-        if not key:
-            return None
-        found = self.by_header.get(key)
-        if found is None and key.endswith(")"):
-            # "职工人数(人)", "联系电话(手机)": a unit or note after a known header.
-            key = _TRAILING_NOTE.sub("", key)
-            found = self.by_header.get(key)
-        if found is None and key.startswith(_PLACE_PREFIXES):
-            # "所在镇街", "所属园区", "所在行业": "where it lies" before a known header.
-            found = self.by_header.get(key[2:])
-        return found
-
-    def no_header(self) -> dict:
-        """The values of the "no header row" message."""
-        first, second = self.keys
-        return {
-            "rows": HEADER_SCAN_ROWS,
-            "name": self.headers[first],
-            "credit_code": self.headers[second],
-        }
-
-
-_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
-_PLACE_PREFIXES = ("所在", "所属")
-ENTERPRISES = Layout(
-    _SPELLINGS, required=("name", "credit_code", "county"), keys=("name", "credit_code")
+from pilots.imports.headers import (
+    ENTERPRISES,
+    HEADER_SCAN_ROWS,
+    IGNORED_HEADERS,
+    Column,
+    Layout,
+    _find_header,
+    _Header,
 )
-FIELDS: list[str] = ENTERPRISES.fields
-REQUIRED_FIELDS: tuple[str, ...] = ENTERPRISES.required
-HEADERS: dict[str, str] = ENTERPRISES.headers
-SYNONYMS: dict[str, tuple[str, ...]] = ENTERPRISES.synonyms
-
-# Columns every hand-made list has that carry nothing to import; not worth a warning.
-IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "编号", "行号"})
-# A totals row under the table (合计 in the serial-number or the name column, no key of its own)
-# is no record: lists end with one, often with a SUM of the employees.
-TOTAL_WORDS: frozenset[str] = frozenset(
-    {"合计", "总计", "小计", "共计", "总合计", "合计数", "total", "subtotal", "sum", "totals"}
-)
-_TOTAL_NOISE = re.compile(r"[\s\u3000:：]+")
-
-
-def _says_total(values: list[Any], width: int, name_at: int) -> bool:
-    """The row's first cell or its name (first key) cell says 合计, 总计 …"""
-    for at in (0, name_at):
-        if at < width:
-            value = values[at]
-            # Most rows fail the first, cheap tests (a name is longer, or holds no 计).
-            if (
-                value.__class__ is str
-                and len(value) < 16
-                and ("计" in value or value.lstrip()[:1] in ("T", "t", "S", "s"))
-                and _TOTAL_NOISE.sub("", value).lower() in TOTAL_WORDS
-            ):
-                return True
-    return False
-
-
-HEADER_SCAN_ROWS = 20
-
-
-@dataclass(slots=True)
-class Column:
-    index: int  # 0-based; column A is 0
-    header: str
-    field: str | None
-
-
-@dataclass(slots=True)
-class Row:
-    number: int  # 1-based row number as Excel shows it
-    values: dict[str, Cell]  # every mapped field is present; blanks are EMPTY
+from pilots.imports.rows import _NOWHERE, RawRows, Row, Rows
 
 
 @dataclass
@@ -197,200 +68,13 @@ class Table:
     other_sheets: list[str] = field(default_factory=list)
 
 
-def match_header(text: str) -> str | None:
-    """The enterprise list's field for a header cell, or None."""
-    return ENTERPRISES.match(text)
-
-
 # -- reading ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _Header:
-    index: int  # 0-based row index
-    columns: list[Column]
-
-
-def _find_header(
-    rows: list[list[Any]], first_index: int = 0, layout: Layout = ENTERPRISES
-) -> _Header | None:
-    """The row with most known headers, needing two and one of the layout's keys (for the
-    enterprise list: the name or the code).
-
-    An empty header cell borrows the header of the cell above when that is a known header:
-    in a two-row header, "企业名称" merged down over both rows sits in the upper row only.
-    """
-    best: _Header | None = None
-    best_score = 1
-    above: list[tuple[str, str | None]] = []
-    for offset, values in enumerate(rows):
-        # Headers keep their own spelling (full-width brackets and all) for messages.
-        texts = [" ".join(v.split()) if isinstance(v, str) else make_cell(v).text for v in values]
-        here = [(text, layout.match(text)) for text in texts]
-        above.extend([("", None)] * (len(here) - len(above)))
-        columns = []
-        for index, (text, key) in enumerate(here):
-            if not text and above[index][1]:
-                text, key = above[index]
-            if text:
-                columns.append(Column(index, text, key))
-        found = {column.field for column in columns} - {None}
-        if len(found) > best_score and set(layout.keys) & found:
-            best, best_score = _Header(first_index + offset, columns), len(found)
-        above = here
-    return best
-
 
 # calamine parses a sheet into a compact grid outside Python, at its peak about 1.5 times the
 # sheet's XML; that is kept while the rows are streamed from it (fast: 10,000 rows previewed and
 # confirmed in under 2 s). Above this unzipped size an .xlsx is streamed from its XML instead
 # (pilots/imports/xlsx.py, slower but flat in memory), so memory stays flat at any size.
 STREAM_XLSX_ABOVE = 24 * 1024 * 1024
-
-# The sheet's raw rows below the header, afresh on every call: (Excel row number, values).
-RawRows = Callable[[], Iterable[tuple[int, list[Any]]]]
-_NOWHERE = 1 << 30  # the position of a column the parser's rows do not reach
-
-
-def _cell(value: Any, cache: dict[str, Cell]) -> Cell:
-    """The cell of a value, one shared Cell per distinct text of a column (capped at 1,000:
-    lists repeat a handful of values — county, 是/否, tier — down whole columns)."""
-    if value.__class__ is not str:
-        return make_cell(value)
-    cell = cache.get(value)
-    if cell is None:
-        cell = make_cell(value)
-        if len(cache) < 1000:
-            cache[value] = cell
-    return cell
-
-
-class Rows:
-    """The data rows below the header, read from the parsed sheet again on every pass.
-
-    Each pass builds one row at a time (blank rows and repeated headers skipped), so holding
-    a Rows costs the parsed sheet, never the rows. ``len()`` and ``bool()`` are known after a
-    first full pass, or take one.
-    """
-
-    def __init__(
-        self,
-        raw: RawRows,
-        mapped: list[tuple[str, int]],
-        repeated_header: list[tuple[str, str]],
-        max_rows: int,
-        note_field: str = "remarks",
-        keys: tuple[str, str] = ("name", "credit_code"),
-    ) -> None:
-        self._raw = raw
-        self._mapped = mapped  # (field, position in the parser's row)
-        self._repeated_header = repeated_header
-        self._max_rows = max_rows
-        self._note_field = note_field
-        self._keys = keys
-        self._count: int | None = None
-
-    def __iter__(self) -> Iterator[Row]:
-        # Lists repeat a handful of values (county, 是/否, tier) down whole columns: one shared
-        # Cell per distinct text saves both the cleaning and the memory. Capped for unique
-        # columns.
-        mapped, repeated_header, max_rows = self._mapped, self._repeated_header, self._max_rows
-        note_field = self._note_field
-        first_key, second_key = self._keys
-        name_at = dict(mapped).get(first_key, _NOWHERE)
-        caches: list[dict[str, Cell]] = [{} for _ in mapped]
-        count = 0
-        for number, values in self._raw():
-            width = len(values)
-            row: dict[str, Cell] = {}
-            blank = True
-            for (name, index), cache in zip(mapped, caches, strict=True):
-                cell = _cell(values[index] if index < width else None, cache)
-                # A row with nothing but a remark is a note under the table, not an enterprise.
-                if cell is not EMPTY and name != note_field:
-                    blank = False
-                row[name] = cell
-            if blank:
-                continue
-            # A header repeated further down (lists pasted one under another) is no enterprise.
-            matches = 0
-            for name, text in repeated_header:
-                if row[name].text == text:
-                    matches += 1
-            if matches >= 2:
-                continue
-            if row.get(second_key, EMPTY) is EMPTY and _says_total(values, width, name_at):
-                continue
-            count += 1
-            if count > max_rows:
-                raise _error("too_many_rows", limit=max_rows)
-            yield Row(number, row)
-        self._count = count
-
-    def cells(self, name: str) -> Iterator[tuple[int, Cell | None]]:
-        """(row number, the field's cell) of each row a pass yields: the same rows, counted and
-        limited alike. Cheaper than a full pass (a preview's first one only wants the credit
-        codes): the row's other cells are made only when needed to tell a blank row or a
-        repeated header."""
-        mapped, repeated_header, max_rows = self._mapped, self._repeated_header, self._max_rows
-        position = dict(mapped)
-        index = position.get(name, _NOWHERE)
-        own_header = dict(repeated_header).get(name)
-        # The other header cells, last first: the county (a handful of values, cached) before
-        # the name (a new text each row), which then is made only when the county matched.
-        others = [
-            (column, position[column], text)
-            for column, text in reversed(repeated_header)
-            if column != name
-        ]
-        note_field = self._note_field
-        first_key, second_key = self._keys
-        name_at = position.get(first_key, _NOWHERE)
-        second_at = position.get(second_key, _NOWHERE)
-        rest = [at for column, at in mapped if column not in (name, note_field)]
-        caches: dict[str, dict[str, Cell]] = {column: {} for column, _at in mapped}
-        cache = caches.get(name, {})
-        count = 0
-        for number, values in self._raw():
-            width = len(values)
-            cell = _cell(values[index] if index < width else None, cache)
-            if cell is EMPTY or name == note_field:
-                # Blank unless another cell (not a remark) has something.
-                for at in rest:
-                    if make_cell(values[at] if at < width else None) is not EMPTY:
-                        break
-                else:
-                    continue
-            # A header repeated further down: two of its cells say what the header says.
-            matches = 1 if own_header is not None and cell.text == own_header else 0
-            for left, (column, at, text) in enumerate(others):
-                if matches >= 2 or matches + len(others) - left < 2:
-                    break
-                if _cell(values[at] if at < width else None, caches[column]).text == text:
-                    matches += 1
-            if matches >= 2:
-                continue
-            if (name != second_key or cell is EMPTY) and _says_total(values, width, name_at):
-                if name == second_key or second_at >= width:
-                    continue  # a totals row: no key of its own
-                if make_cell(values[second_at]) is EMPTY:
-                    continue
-            count += 1
-            if count > max_rows:
-                raise _error("too_many_rows", limit=max_rows)
-            yield number, cell if name in position else None
-        self._count = count
-
-    def __len__(self) -> int:
-        if self._count is None:
-            for _row in self:
-                pass
-        return self._count or 0
-
-    def __bool__(self) -> bool:
-        if self._count is not None:
-            return self._count > 0
-        return next(iter(self), None) is not None
 
 
 def _table(

@@ -1,6 +1,6 @@
 """The records a plan row reads and writes: which fields, in which order, loaded how.
 
-Shared by the preview (pilots.imports.plan) and the confirmation (pilots.imports.apply), which
+Shared by the preview (pilots.imports.plan) and the confirmation (pilots.imports.write), which
 must read the records exactly alike for their state digests to agree.
 """
 

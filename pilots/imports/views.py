@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilots import quotas, selectors, writers
-from pilots.imports import apply, jobs, plan, undo
+from pilots.imports import apply, batches, jobs, plan, undo
 from pilots.imports.columns import COLUMN_EXTENSIONS
 from pilots.imports.kinds import ENTERPRISES, KINDS, ImportKind
 from pilots.imports.workbooks import error_workbook
@@ -104,7 +104,7 @@ def import_upload(request, kind: str = ENTERPRISES):
         form = ImportUploadForm(kind=KINDS[kind])
     if request.method == "POST" and plan_year is not None and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = plan.batch_create(
+        batch = batches.batch_create(
             data=upload.read(),
             filename=upload.name,
             user=request.user,
@@ -424,7 +424,7 @@ def import_discard(request, pk: int, kind: str = ENTERPRISES):
     if request.method == "GET":
         context = {"batch": batch, "action": "discard", "urls": KINDS[kind].links(batch)}
         return render(request, KINDS[kind].pages["ask"], context)
-    plan.batch_discard(batch=batch)
+    batches.batch_discard(batch=batch)
     messages.info(request, _("The import was discarded; nothing was changed."))
     return redirect(batch)
 

@@ -22,19 +22,13 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pilots import writers
-from pilots.imports.check import (
-    CHAIN_WORDS,
-    EXAMPLE_CREDIT_CODE,
-    NO,
-    OWNERSHIP_WORDS,
-    STATUS_WORDS,
-    TIER_WORDS,
-    YES,
-    allowed_tiers,
-)
+from pilots.imports.check import EXAMPLE_CREDIT_CODE
 from pilots.imports.columns import COLUMN_EXTENSIONS
+from pilots.imports.headers import FIELDS, HEADERS, REQUIRED_FIELDS
 from pilots.imports.kinds import kind_of
-from pilots.imports.read import FIELDS, HEADERS, REQUIRED_FIELDS, open_table, sheet_rows
+from pilots.imports.lookups import allowed_tiers
+from pilots.imports.read import open_table, sheet_rows
+from pilots.imports.words import CHAIN_WORDS, NO, OWNERSHIP_WORDS, STATUS_WORDS, TIER_WORDS, YES
 from pilots.models import REMARKS_MAX_LENGTH, ImportBatch
 from reform.messages import render
 from reform.models import CoreIndustry, Industry, Park, Region

@@ -15,8 +15,8 @@ from clusters.models import ClusterMembership
 from clusters.services import cluster_members_add
 from pilots.imports import plan
 from pilots.imports.apply import batch_apply
+from pilots.imports.batches import batch_create
 from pilots.imports.columns import COLUMN_EXTENSIONS
-from pilots.imports.plan import batch_create
 from pilots.imports.undo import batch_undo
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code

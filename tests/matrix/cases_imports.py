@@ -6,7 +6,7 @@ Reviewers have no write right (403 on upload and template, like leaders) and see
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pilots.imports.plan import batch_create
+from pilots.imports.batches import batch_create
 from reform.scopes import Scope
 from tests.builders import next_credit_code
 from tests.matrix import SIGNED_IN_200, temporary_media

@@ -4,7 +4,7 @@ and as recording a report by the form (tests/matrix/cases_imports.py)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pilots.imports.plan import batch_create
+from pilots.imports.batches import batch_create
 from reform.scopes import Scope
 from tests.matrix import temporary_media
 from tests.matrix.cases_imports import (

@@ -4,7 +4,7 @@ import io
 
 from openpyxl import Workbook
 
-from pilots.imports.read import HEADERS
+from pilots.imports.headers import HEADERS
 
 COLUMNS = [
     "name",

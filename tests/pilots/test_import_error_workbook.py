@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from pilots.imports.read import HEADERS
+from pilots.imports.headers import HEADERS
 from pilots.imports.workbooks import error_workbook
 from tests.builders import next_credit_code
 from tests.pilots.import_files import COLUMNS, use_test_settings

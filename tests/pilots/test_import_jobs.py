@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from pilots.imports import apply, jobs, plan
+from pilots.imports import batches, jobs, write
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.jobs import Progress, job_state, run_job
 from reform.models import Job
@@ -155,8 +155,8 @@ def test_a_worker_killed_mid_confirm_leaves_nothing_written_and_the_job_runs_aga
     batch = previewed(client)
     client.post(reverse("pilots:import_confirm", args=[batch.pk]))
     job = Job.objects.latest("pk")
-    monkeypatch.setattr(apply, "CHUNK", 2)  # three chunks: 2 + 2 + 1 rows
-    monkeypatch.setattr(apply, "POSTGRES_CHUNK", 2)
+    monkeypatch.setattr(write, "CHUNK", 2)  # three chunks: 2 + 2 + 1 rows
+    monkeypatch.setattr(write, "POSTGRES_CHUNK", 2)
     monkeypatch.setattr("reform.jobs.Progress", killing_at(4))
     with pytest.raises(Killed):
         run(job)
@@ -254,7 +254,7 @@ def test_a_preview_run_twice_writes_one_preview(users, plan_year):
     client = client_for(users["county"])
     batch = previewed(client)
     scope = scope_for(users["county"])
-    assert plan.batch_preview(batch=batch, scope=scope) is False  # no longer waiting
+    assert batches.batch_preview(batch=batch, scope=scope) is False  # no longer waiting
     batch.refresh_from_db()
     assert batch.status == "previewed" and batch.enterprises_created == 5
 

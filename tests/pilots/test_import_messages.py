@@ -14,7 +14,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from pilots.imports import plan
-from pilots.imports.plan import batch_create
+from pilots.imports.batches import batch_create
 from pilots.models import ImportBatch
 from reform import messages
 from reform.scopes import scope_for

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
-from pilots.imports import apply, plan
+from pilots.imports import plan, write
 from pilots.imports.apply import StalePreview, batch_apply
+from pilots.imports.batches import batch_create
 from pilots.imports.check import EXAMPLE_CREDIT_CODE
-from pilots.imports.plan import batch_create
 from pilots.imports.undo import CannotUndo, batch_undo
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.creditcode import make_credit_code
@@ -197,7 +197,7 @@ def test_confirm_writes_all_or_nothing(users, plan_year, monkeypatch):
         raise RuntimeError("disk full")
 
     # After the enterprises, the pilots and their history rows are written (both databases).
-    monkeypatch.setattr(apply, "_apply_links", broken)
+    monkeypatch.setattr(write, "_apply_links", broken)
     with pytest.raises(RuntimeError):
         confirm(batch, users["county"])
     assert Enterprise.objects.count() == 0
@@ -394,7 +394,7 @@ def test_full_width_brackets_in_a_stored_name_are_no_change(users, plan_year):
 
 def test_each_changed_and_created_record_gets_one_history_row_as_written(users, plan_year):
     """PostgreSQL writes the records and their history rows in one statement a chunk
-    (apply._write_postgres), SQLite by an upsert and INSERT … SELECT: the same rows either way."""
+    (write._write_postgres), SQLite by an upsert and INSERT … SELECT: the same rows either way."""
     user = users["county"]
     old = [make_enterprise(name=f"旧{n}", employee_count=100 + n) for n in range(3)]
     old_pilots = [make_pilot(plan_year, enterprise=e, status="proposed") for e in old[:2]]
@@ -456,14 +456,14 @@ def test_a_record_changed_between_reading_and_writing_is_not_written_over(
     user = users["county"]
     enterprise = make_enterprise(name="原名", employee_count=100)
     batch = upload(user, plan_year, xlsx([row(name="新名", credit_code=enterprise.credit_code)]))
-    load = apply.load_existing
+    load = write.load_existing
 
     def load_then_someone_writes(*args):
         found = load(*args)
         Enterprise.objects.filter(pk=enterprise.pk).update(employee_count=300, version=2)
         return found
 
-    monkeypatch.setattr(apply, "load_existing", load_then_someone_writes)
+    monkeypatch.setattr(write, "load_existing", load_then_someone_writes)
     with pytest.raises(StalePreview):
         confirm(batch, user)
     enterprise.refresh_from_db()

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pilots.imports.plan import batch_create
+from pilots.imports.batches import batch_create
 from pilots.models import Enterprise, ImportBatch, Pilot
 from pilots.quotas import quota_progress
 from reform.scopes import scope_for

@@ -1,4 +1,4 @@
-"""Reading uploaded enterprise lists: pilots/imports/read.py.
+"""Reading uploaded enterprise lists: pilots/imports/read.py, headers.py and rows.py.
 
 The files in files/ are made by files/make_fixtures.py; small variations are built here.
 """
@@ -13,19 +13,11 @@ import openpyxl
 import pytest
 
 from pilots.imports import formats, read
-from pilots.imports.read import (
-    EMPTY,
-    FIELDS,
-    HEADERS,
-    REQUIRED_FIELDS,
-    SYNONYMS,
-    SpreadsheetError,
-    detect_format,
-    make_cell,
-    match_header,
-    parse_bool,
-    read_table,
-)
+from pilots.imports.cells import EMPTY, make_cell, normalise_header, parse_bool
+from pilots.imports.formats import SpreadsheetError, detect_format
+from pilots.imports.headers import FIELDS, HEADERS, REQUIRED_FIELDS, SYNONYMS, match_header
+from pilots.imports.read import read_table
+from pilots.imports.rows import Rows
 
 FILES = Path(__file__).resolve().parent / "files"
 
@@ -332,7 +324,7 @@ def test_no_header_spelling_belongs_to_two_fields():
     owners: dict[str, set[str]] = {}
     for field, names in SYNONYMS.items():
         for name in names:
-            owners.setdefault(read.normalise_header(name), set()).add(field)
+            owners.setdefault(normalise_header(name), set()).add(field)
     assert {key: fields for key, fields in owners.items() if len(fields) > 1} == {}
 
 
@@ -588,7 +580,7 @@ def test_the_streamed_rows_are_the_listed_rows_on_every_pass(name, parser, monke
     if parser == "streamed":
         monkeypatch.setattr(read, "STREAM_XLSX_ABOVE", 0)  # every .xlsx from its XML
     streamed = read.open_table(fixture(name))
-    assert isinstance(streamed.rows, read.Rows)
+    assert isinstance(streamed.rows, Rows)
     assert list(streamed.rows) == listed.rows  # the first pass
     assert list(streamed.rows) == listed.rows  # and the next: read from the sheet again
     assert len(streamed.rows) == len(listed.rows) and bool(streamed.rows)

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from pilots.imports import plan
 from pilots.imports.apply import StalePreview, batch_apply
-from pilots.imports.plan import batch_create
+from pilots.imports.batches import batch_create
 from pilots.models import Enterprise, ImportBatch
 from reform.messages import render
 from reform.models import Park

@@ -2,9 +2,10 @@
 
 import pytest
 
-from pilots.imports import plan
+from pilots.imports import batches, plan
 from pilots.imports.apply import StalePreview, batch_apply
-from pilots.imports.plan import batch_create, build_preview, read_upload
+from pilots.imports.batches import batch_create, read_upload
+from pilots.imports.plan import build_preview
 from pilots.imports.scope import batch_scope, both, uploader_scope
 from pilots.models import Enterprise, ImportBatch, Pilot
 from reform.scopes import NOWHERE, scope_for
@@ -30,7 +31,7 @@ def confirm(batch, user):
 def widen(batch, data, user):
     """Store a plan made with `user`'s rights, as the old re-check did."""
     wide = build_preview(read_upload(data), scope=scope_for(user), plan_year=batch.plan_year)
-    plan._store_preview(batch, wide)
+    batches._store_preview(batch, wide)
     batch.save()
 
 

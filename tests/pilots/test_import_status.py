@@ -6,7 +6,7 @@ from django.utils import translation
 
 from pilots.imports import plan
 from pilots.imports.apply import batch_apply
-from pilots.imports.plan import batch_create
+from pilots.imports.batches import batch_create
 from pilots.models import Pilot
 from reform.messages import render
 from reform.scopes import scope_for

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pilots.imports.read import HEADERS
+from pilots.imports.headers import HEADERS
 from pilots.industries import ClassifyError, classify_text
 from pilots.models import Enterprise, ImportBatch
 from pilots.quotas import pilot_makeup

@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from pilots.imports import plan
 from pilots.imports.apply import batch_apply
-from pilots.imports.plan import batch_create
-from pilots.imports.read import HEADERS
+from pilots.imports.batches import batch_create
+from pilots.imports.headers import HEADERS
 from pilots.models import Enterprise
 from reform.messages import render
 from reform.scopes import scope_for

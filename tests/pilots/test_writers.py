@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from clusters.models import Cluster, GuidanceStation
 from pilots import writers
-from pilots.imports.read import HEADERS
+from pilots.imports.headers import HEADERS
 from pilots.models import ImportBatch
 from reform.models import Industry, Park, Region
 from tests.builders import make_pilot, region
@@ -310,7 +310,7 @@ def test_no_download_carries_a_formula(client, users, hostile):
 def test_a_list_written_by_the_site_reads_back_as_it_was(reference):
     """The apostrophe is the writers' escape: the import takes it off again, so a phone number
     like +86 138… or a plan starting with "-" survives an export and a re-upload."""
-    from pilots.imports.read import make_cell
+    from pilots.imports.cells import make_cell
 
     for value in ["+8613800000000", "-改进工艺", "=1+1", "'普通的撇号", "@团队"]:
         written = writers.neutralise(value)

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
-from pilots.imports import apply, plan, undo
+from pilots.imports import apply, batches, plan, undo
 from pilots.models import ImportBatch
-from promotion.imports import LAYOUT
+from promotion.imports.check import LAYOUT
 from promotion.models import MediaReport, ReportPilot
 from reform.messages import render
 from reform.scopes import scope_for
@@ -62,7 +62,7 @@ def report_row(**values) -> dict:
 
 
 def upload(user, plan_year, data: bytes, name: str = "报道.xlsx") -> ImportBatch:
-    return plan.batch_create(
+    return batches.batch_create(
         data=data,
         filename=name,
         user=user,
@@ -232,7 +232,7 @@ def test_sending_the_list_again_updates_instead_of_duplicating_and_undo_restores
         0,
         2,
     )
-    plan.batch_discard(batch=again)
+    batches.batch_discard(batch=again)
 
     undo.batch_undo(batch=batch, user=users["county"])
     assert list(MediaReport.objects.all()) == [kept]

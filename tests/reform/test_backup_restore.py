@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from pilots.imports import apply, plan
+from pilots.imports import apply, batches
 from reform.models import StoredFile
 from reform.scopes import scope_for
 from tests.builders import next_credit_code
@@ -68,7 +68,7 @@ def site_with_files(users, plan_year):
     """Records of every kind the tests build, an applied import (its upload, preview and undo
     log) and a stored file of three pieces, as an attached file would be."""
     user = users["county"]
-    batch = plan.batch_create(
+    batch = batches.batch_create(
         data=xlsx([row(name="备份甲", credit_code=next_credit_code()), row(name="备份乙")]),
         filename="名单.xlsx",
         user=user,

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pilots.imports import apply, plan, undo
+from pilots.imports import apply, batches, undo
 from pilots.models import Enterprise, ImportBatch
 from reform.models import StoredFile
 from reform.scopes import scope_for
@@ -30,7 +30,7 @@ def local_site(settings, tmp_path, users, plan_year):
     settings.MEDIA_ROOT = tmp_path / "media"
     use_storage(settings, "local")
     user = users["city"]
-    batch = plan.batch_create(
+    batch = batches.batch_create(
         data=xlsx([row(name="甲", credit_code=next_credit_code())]),
         filename="名单.xlsx",
         user=user,

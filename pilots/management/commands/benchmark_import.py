@@ -159,7 +159,7 @@ class Command(BaseCommand):
         User.objects.create(username="bench", role=User.Role.CITY_STAFF)
 
     def run_case(self, path: Path) -> None:
-        from pilots.imports import apply, plan
+        from pilots.imports import apply, batches
         from reform.models import PlanYear, User
         from reform.scopes import scope_for
 
@@ -169,7 +169,7 @@ class Command(BaseCommand):
         data = path.read_bytes()
         cpu_start = time.process_time()
         start = time.perf_counter()
-        batch = plan.batch_create(
+        batch = batches.batch_create(
             data=data, filename=path.name, user=user, scope=scope, plan_year=plan_year
         )
         previewed = time.perf_counter()
@@ -208,12 +208,12 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(_figures(start, cpu_start)))
 
     def run_preview(self, path: Path) -> None:
-        from pilots.imports import plan
+        from pilots.imports import batches
         from reform.models import PlanYear, User
         from reform.scopes import scope_for
 
         user = User.objects.get(username="bench")
-        batch = plan.batch_create(
+        batch = batches.batch_create(
             data=path.read_bytes(),
             filename=path.name,
             user=user,
@@ -253,7 +253,7 @@ def write_workbook(path: Path, size: int, *, changed: bool, broken_every: int = 
     (with `broken_every`, every so many rows a credit code the import refuses)."""
     from openpyxl import Workbook
 
-    from pilots.imports.read import HEADERS
+    from pilots.imports.headers import HEADERS
     from reform.creditcode import make_credit_code
 
     townships = ["牛山街道", "石榴街道", "白塔埠镇", "黄川镇", "石湖乡"]
