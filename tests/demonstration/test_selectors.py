@@ -1,6 +1,7 @@
 """The figures the overview and county pages will show (demonstration/selectors.py): a round's
 progress and the demonstration units by county-level unit, each in a fixed number of queries."""
 
+import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -8,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from demonstration import selectors, services
-from demonstration.models import NoticeEntry, Phase
+from demonstration.models import Naming, NoticeEntry, Phase
+from reform.scopes import scope_for
 from tests.builders import make_pilot, region
 from tests.demonstration.builders import (
     make_reviewer,
@@ -46,6 +48,57 @@ def test_a_rounds_progress_counts_each_stage(selection, users, plan_year):
     with CaptureQueriesContext(connection) as queries:
         selectors.round_progress(selection)
     assert len(queries) == 1
+
+
+def test_a_county_level_units_progress_counts_only_its_own_pilots_at_each_stage(
+    selection, users, plan_year
+):
+    donghai = [submitted_application(selection, user=users["county"]) for _ in range(3)]
+    guannan = [
+        submitted_application(selection, user=users["city"], county="320724", township=None)
+        for _ in range(2)
+    ]
+    draft_pilot = make_pilot(plan_year, county="320724", township=None)
+    services.application_open(round=selection, pilot=draft_pilot, user=users["city"])
+    open_phase(selection, Phase.RECOMMENDATION)
+    recommend(selection, donghai[:2], county=region("320722"), user=users["county"])
+    recommend(selection, guannan[:1], county=region("320724"), user=users["city"])
+    reviewer = make_reviewer("海州专家", region="320706")
+    services.reviewers_set(round=selection, reviewers=[reviewer], user=users["city"])
+    open_phase(selection, Phase.REVIEW)
+    scored, unscored, guannan_scored = (
+        services.assignment_add(application=a, reviewer=reviewer, user=users["city"])
+        for a in (donghai[0], donghai[1], guannan[0])
+    )
+    score_all(scored, D("80"))
+    score_all(guannan_scored, D("75"))
+    NoticeEntry.objects.create(round=selection, application=donghai[0], position=1)
+    NoticeEntry.objects.create(
+        round=selection, application=guannan[0], position=2, removed_at=selection.created_at
+    )
+    selection.notice_published_at = selection.created_at
+    selection.save()
+    Naming.objects.create(
+        round=selection,
+        pilot=donghai[0].pilot,
+        application=donghai[0],
+        named_on=datetime.date(2026, 11, 30),
+    )
+    Progress = selectors.Progress
+    # 东海县: 3 applied, 2 recommended, 1 of them scored by every reviewer, listed and named.
+    assert selectors.round_progress(selection, within=region("320722")) == Progress(
+        drafts=0, applied=3, recommended=2, reviewed=1, on_notice=1, named=1
+    )
+    # 灌南县: a draft, 2 applied, 1 recommended and reviewed, taken off the notice list.
+    assert selectors.round_progress(selection, within=region("320724")) == Progress(
+        drafts=1, applied=2, recommended=1, reviewed=1, on_notice=0, named=0
+    )
+    assert selectors.round_progress(selection) == Progress(
+        drafts=1, applied=5, recommended=3, reviewed=2, on_notice=1, named=1
+    )
+    # The city's page reads the same figures as the round's own list.
+    listed = selectors.round_list(scope=scope_for(users["city"])).get(pk=selection.pk)
+    assert Progress.of(listed) == selectors.round_progress(selection)
 
 
 def test_demonstration_units_are_counted_by_county_for_the_plan_year(plan_year, reference):
