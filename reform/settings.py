@@ -106,6 +106,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and envbool(
+    "DB_PREPARED_STATEMENTS", "True"
+):
+    # PostgreSQL plans a statement the dashboards run again and again once per connection
+    # instead of on every page (psycopg prepares it on its fifth run; parameters are bound by the
+    # server). Off (DB_PREPARED_STATEMENTS=False) behind a pooler in transaction mode that does
+    # not keep prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache of computed figures (reform/figures.py): local memory of each process by default;

@@ -46,3 +46,28 @@ def test_every_page_sends_a_csp_without_inline_script(client, db):
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def database_options(**env_values) -> str:
+    """The default database's OPTIONS as reform/settings.py makes them from these variables."""
+    env = {**os.environ, **env_values, "DJANGO_SETTINGS_MODULE": "reform.settings"}
+    code = (
+        "import reform.settings as s; "
+        "print(sorted(s.DATABASES['default'].get('OPTIONS', {}).items()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_statements():
+    url = "postgres://reform@db.example.org:5432/reform"
+    assert database_options(DATABASE_URL=url) == (
+        "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    )
+    # Behind a pooler that loses prepared statements: Django's client-side binding.
+    assert database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="False") == "[]"
+    # SQLite has neither.
+    assert "server_side_binding" not in database_options(DATABASE_URL="sqlite:///x.sqlite3")
