@@ -50,7 +50,8 @@ def test_every_page_sends_a_csp_without_inline_script(client, db):
 
 def database_options(**env_values) -> str:
     """The default database's OPTIONS as reform/settings.py makes them from these variables."""
-    env = {**os.environ, **env_values, "DJANGO_SETTINGS_MODULE": "reform.settings"}
+    env = {name: value for name, value in os.environ.items() if name != "DB_PREPARED_STATEMENTS"}
+    env.update(env_values, DJANGO_SETTINGS_MODULE="reform.settings")
     code = (
         "import reform.settings as s; "
         "print(sorted(s.DATABASES['default'].get('OPTIONS', {}).items()))"
