@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 
 from pilots.imports.cells import Cell
-from pilots.imports.check import Lookups, RowChecker, RowError, plan_state_control
+from pilots.imports.check import RowChecker, RowError, plan_state_control
+from pilots.imports.lookups import Lookups
 from pilots.imports.messages import say
 from pilots.imports.read import Table
 from pilots.imports.records import (  # noqa: F401 - the plan's row format, used by its readers too
